@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { SCHEMA_VERSION } from './version.js';
+
+/** Epoch milliseconds or an ISO 8601 string; always normalised to epoch ms. */
+export const Timestamp = z
+  .union([
+    z.number().finite().nonnegative(),
+    z
+      .string()
+      .min(1)
+      .refine((s) => !Number.isNaN(Date.parse(s)), { message: 'expected an ISO 8601 date-time' }),
+  ])
+  .transform((t) => (typeof t === 'number' ? t : Date.parse(t)));
+
+const name = z.string().min(1, 'must not be empty').max(256, 'at most 256 characters');
+
+/**
+ * One observation of one metric of one source.
+ * `value: null` marks a missing observation (JSON has no NaN); detectors skip it.
+ */
+export const MetricPoint = z
+  .object({
+    v: z.literal(SCHEMA_VERSION).default(SCHEMA_VERSION),
+    ts: Timestamp,
+    source: name,
+    metric: name,
+    value: z.number().nullable(),
+    labels: z.record(z.string(), z.string()).optional(),
+  })
+  .strict();
+
+/** A validated point: ts is epoch ms. */
+export type MetricPoint = z.output<typeof MetricPoint>;
+/** What a producer may send (ts may be an ISO string, v may be omitted). */
+export type MetricPointInput = z.input<typeof MetricPoint>;
