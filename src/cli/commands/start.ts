@@ -1,0 +1,181 @@
+import { ensureKafka } from '../../../infra/kafka/broker.js';
+import { startViewFeed } from '../../api/feed.js';
+import { createKafkaHealth } from '../../api/health.js';
+import { buildApi } from '../../api/server.js';
+import { createViews } from '../../api/views.js';
+import { startDemo } from '../../sim/demo.js';
+import { ensureTopics } from '../../transport/admin.js';
+import { resolveBrokers } from '../../transport/brokers.js';
+import { createKafka } from '../../transport/kafka.js';
+import { createLog } from '../../transport/log.js';
+import { createProducer } from '../../transport/producer.js';
+import { startDetectWorker } from '../../worker/detect-worker.js';
+import { demoSource } from '../demo-source.js';
+import { talkingToKafka, UsageError } from '../errors.js';
+import { muteableLog } from '../mute-log.js';
+import { loadPipelineOption } from '../pipeline-option.js';
+import { waitForShutdown } from '../signals.js';
+import { clearStartState, writeStartState } from '../state.js';
+import { pipelineTopics } from '../topics.js';
+
+export interface StartOptions {
+  pipeline?: string;
+  /** false with --no-demo; 'nab' | 'sim'; undefined = NAB when its data is present, else sim */
+  demo?: string | boolean;
+  port?: string;
+  host?: string;
+}
+
+/** Something started, stopped in a fixed order on shutdown. */
+interface Part {
+  name: string;
+  stop(): Promise<void>;
+}
+
+const say = (msg: string) => process.stdout.write(`${msg}\n`);
+
+function parsePort(raw: string): number {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n > 65535)
+    throw new UsageError(`--port: expected an integer 0-65535 (0 = a free port), got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** A URL a browser can open: a wildcard bind address is reached through loopback. */
+function publicUrl(host: string, port: number): string {
+  const h = host === '0.0.0.0' || host === '::' || host === '' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}`;
+}
+
+/**
+ * `faultline start`: everything on one machine — a Kafka broker when none is configured, the
+ * topics, a detect worker, the API with its views, and a demo producer. Stops cleanly on
+ * SIGINT/SIGTERM: demo producer, worker, view feed, API, producer, then the broker it started.
+ */
+export async function runStart(opts: StartOptions): Promise<void> {
+  const { file, pipeline } = loadPipelineOption(opts.pipeline);
+  if (opts.port !== undefined) pipeline.api.port = parsePort(opts.port);
+  if (opts.host !== undefined) pipeline.api.host = opts.host;
+  const demo = opts.demo === false ? undefined : demoSource(typeof opts.demo === 'string' ? opts.demo : undefined);
+  const { log, mute } = muteableLog(createLog({ name: 'faultline', level: 'warn' }));
+
+  const parts: Part[] = [];
+  let stopping = false;
+  const shutdown = waitForShutdown((sig) => {
+    stopping = true;
+    say(`${sig} received: shutting down`);
+  });
+  const stopAll = async () => {
+    for (const part of parts.reverse()) {
+      // the broker goes last: clients still retrying against it only make noise by then
+      if (part.name === 'Kafka broker') mute();
+      try {
+        await part.stop();
+        say(`stopped ${part.name}`);
+      } catch (err) {
+        say(`warning: stopping ${part.name} failed: ${(err as Error).message}`);
+      }
+    }
+    clearStartState();
+    shutdown.dispose();
+  };
+  /** start one piece, unless a signal arrived meanwhile */
+  const step = async <T>(fn: () => Promise<T>): Promise<T | undefined> => (stopping ? undefined : fn());
+
+  try {
+    say(`faultline: pipeline "${pipeline.name}" from ${file}`);
+    let brokers = resolveBrokers(pipeline.kafka.brokers);
+    if (brokers) {
+      say(`Kafka: using ${brokers.join(',')}`);
+    } else {
+      say('Kafka: no brokers configured and KAFKA_BROKERS is unset: starting a local Apache Kafka 3.9.1 broker');
+      say('       (the first run fetches the broker jars with Maven, about 50 MB; later runs start in seconds)');
+      const broker = await ensureKafka({ log: (m) => say(`  kafka: ${m}`) });
+      parts.push({ name: 'Kafka broker', stop: () => broker.stop() });
+      brokers = broker.brokers;
+      say(`Kafka: local broker ready at ${brokers.join(',')}${broker.logFile ? ` (log: ${broker.logFile})` : ''}`);
+    }
+
+    const kafka = createKafka({ brokers, clientId: pipeline.kafka.clientId, log });
+    const kafkaStep = <T>(what: string, fn: () => Promise<T>) => step(() => talkingToKafka(brokers, what, fn));
+    await kafkaStep('creating topics', () => ensureTopics(kafka, pipelineTopics(pipeline), { log }));
+    const producer = createProducer(kafka, { log });
+    await kafkaStep('connecting the producer', () => producer.connect());
+    parts.push({ name: 'producer', stop: () => producer.disconnect() });
+
+    const views = createViews({
+      anomaliesKept: pipeline.api.anomaliesKept,
+      seriesKept: pipeline.api.seriesKept,
+      pointsPerSeries: pipeline.api.pointsPerSeries,
+    });
+    const feed = await kafkaStep('starting the API views', () =>
+      startViewFeed({
+        kafka,
+        topics: { anomalies: pipeline.topics.anomalies, scores: pipeline.topics.scores },
+        views,
+        log: log.child('views'),
+      }),
+    );
+    const health = createKafkaHealth({ kafka, consumers: feed ? [feed] : [] });
+    const app = await step(() =>
+      buildApi({
+        config: pipeline.api,
+        sink: { sendPoints: (points) => producer.sendPoints(pipeline.topics.metrics, points) },
+        views,
+        health: health.check,
+      }),
+    );
+    if (app) {
+      parts.push({
+        name: 'API',
+        stop: async () => {
+          await app.close();
+          await health.close();
+        },
+      });
+    }
+    if (feed) parts.push({ name: 'view feed', stop: () => feed.stop() });
+
+    const worker = await kafkaStep('starting the detect worker', () =>
+      startDetectWorker({ kafka, pipeline, log: log.child('worker') }),
+    );
+    if (worker) parts.push({ name: 'detect worker', stop: () => worker.stop() });
+
+    if (app && !stopping) {
+      await app.listen({ host: pipeline.api.host, port: pipeline.api.port });
+      const addr = app.server.address();
+      const port = typeof addr === 'object' && addr ? addr.port : pipeline.api.port;
+      const base = publicUrl(pipeline.api.host, port);
+      writeStartState({ pid: process.pid, brokers, api: base, pipeline: file });
+      say(`faultline API listening on ${base}`);
+      say(`  anomalies: ${base}/v1/anomalies`);
+      say(`  series:    ${base}/v1/series`);
+      say(`  API docs:  ${base}/docs`);
+      say(`  ingest:    POST ${base}/v1/metrics`);
+      say(
+        `  brokers:   ${brokers.join(',')}   (other terminals: KAFKA_BROKERS=${brokers.join(',')} npm run faultline -- replay <file>)`,
+      );
+    }
+
+    if (demo && !stopping) {
+      say(`demo: ${demo.description}`);
+      const d = startDemo({
+        sink: producer,
+        topic: pipeline.topics.metrics,
+        ticks: demo.ticks,
+        ticksPerSecond: demo.ticksPerSecond,
+        log: say,
+      });
+      parts.push({ name: 'demo producer', stop: () => d.stop() });
+      say('demo: anomalies appear at /v1/anomalies within a minute; Ctrl-C stops everything');
+    } else if (!stopping) {
+      say('no demo producer: send metrics with POST /v1/metrics or `faultline replay <file>`; Ctrl-C stops everything');
+    }
+    if (!stopping) await shutdown.promise;
+  } catch (err) {
+    await stopAll();
+    throw err;
+  }
+  await stopAll();
+  say('faultline stopped');
+}

@@ -1,0 +1,95 @@
+import { Command, CommanderError } from 'commander';
+import { EXIT, reportError } from './errors.js';
+import { info } from './output.js';
+
+const VERSION = '0.1.0';
+
+const BROKERS_HELP =
+  'Kafka brokers host:port[,host:port] (default: the pipeline, $KAFKA_BROKERS, or a running `faultline start`)';
+const SOURCE_HELP = 'CSV: source of the points (default: the file base name)';
+const METRIC_HELP = 'CSV with one value column: metric name (default: the column name)';
+
+/**
+ * The `faultline` command line. Each command's implementation lives in commands/<name>.ts and is
+ * loaded when the command runs, so `--help`, `validate` and `score` never load Kafka or fastify.
+ */
+export function buildProgram(): Command {
+  const program = new Command('faultline')
+    .description('streaming anomaly detection on Kafka')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)');
+
+  program
+    .command('start')
+    .description('run everything locally: Kafka (if needed), topics, a detect worker, the API and a demo producer')
+    .option('-p, --pipeline <file>', 'pipeline YAML (default pipelines/default.yaml, or $FAULTLINE_PIPELINE)')
+    .option('--demo <kind>', 'demo load: "nab" (a NAB series; the default when ../shared/data/nab exists) or "sim"')
+    .option('--no-demo', 'no demo producer')
+    .option('--port <port>', 'API port (0 = a free port; default from the pipeline or $FAULTLINE_API_PORT)')
+    .option('--host <host>', 'API bind address (default from the pipeline or $FAULTLINE_API_HOST)')
+    .action(async (opts) => (await import('./commands/start.js')).runStart(opts));
+
+  program
+    .command('replay')
+    .description('stream a CSV or JSONL metrics file into Kafka')
+    .argument('<file>', 'CSV (timestamp column + metric columns) or JSONL of MetricPoints')
+    .option('--source <name>', SOURCE_HELP)
+    .option('--metric <name>', METRIC_HELP)
+    .option('--speed <x>', '0 = as fast as possible, else a multiple of data time (1 = real time)', '0')
+    .option('--brokers <list>', BROKERS_HELP)
+    .option('--topic <name>', 'topic to write to (default: the pipeline metrics topic)')
+    .option('-p, --pipeline <file>', 'pipeline YAML (topics, partitions, brokers)')
+    .option('--no-progress', 'no progress bar')
+    .action(async (file: string, opts) => {
+      const s = await (await import('./commands/replay.js')).runReplay(file, opts);
+      info(`replayed ${s.points} points (${s.rows} rows) from ${file} in ${s.seconds.toFixed(1)} s`);
+    });
+
+  program
+    .command('score')
+    .description('score a CSV or JSONL file offline (no Kafka): one JSON line per input row')
+    .argument('<file>', 'CSV (timestamp column + metric columns) or JSONL of MetricPoints')
+    .option('-o, --out <file>', 'write JSON lines here instead of stdout')
+    .option('-p, --pipeline <file>', 'pipeline YAML (detectors, ensemble, alarm rules)')
+    .option('--source <name>', SOURCE_HELP)
+    .option('--metric <name>', METRIC_HELP)
+    .action(async (file: string, opts) => {
+      const { rows, anomalies } = await (await import('./commands/score.js')).runScore(file, opts);
+      if (opts.out) info(`scored ${rows} rows, ${anomalies} flagged as anomalies → ${opts.out}`);
+    });
+
+  program
+    .command('worker')
+    .description('run a detect worker (joins the consumer group; run several to share the load)')
+    .option('-p, --pipeline <file>', 'pipeline YAML')
+    .option('--brokers <list>', BROKERS_HELP)
+    .action(async (opts) => (await import('./commands/worker.js')).runWorker(opts));
+
+  program
+    .command('validate')
+    .description('check a pipeline YAML file (exit 2 with file:line: path: problem when invalid)')
+    .argument('<pipeline>', 'pipeline YAML file')
+    .action(async (file: string) => (await import('./commands/validate.js')).runValidate(file));
+
+  program.exitOverride();
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/**
+ * Run the CLI with `argv` (as process.argv: node, script, args...) and return the exit code:
+ * 0 ok, 1 runtime failure, 2 bad usage / invalid config or input file. Typed errors print one
+ * clear message on stderr, without a stack trace.
+ */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.ok;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander already printed its message (or the help / version)
+      return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    return reportError(err);
+  }
+}
