@@ -41,7 +41,10 @@ export const SeasonalConfig = z
     bins: z.number().int().min(4).max(168).default(24),
     /** cycles seen before the detector leaves `learning` */
     minCycles: z.number().int().positive().default(2),
+    /** memory of the profile (data time) */
     halfLife: Duration.prefault('14d'),
+    /** memory of the level the profile rides on (data time); default period / 4 */
+    levelHalfLife: Duration.optional(),
   })
   .strict();
 export const CusumConfig = z
@@ -50,8 +53,8 @@ export const CusumConfig = z
     ...base,
     /** slack in σ */
     k: z.number().nonnegative().default(0.5),
-    /** decision interval in σ */
-    h: z.number().positive().default(5),
+    /** decision interval in σ (10 with k = 0.5: ARL₀ ≈ 70,000 points, score ≈ 0.49 at the crossing) */
+    h: z.number().positive().default(10),
     halfLife: z.number().positive().default(500),
     warmup: z.number().int().nonnegative().default(30),
   })
@@ -65,3 +68,11 @@ export const DetectorConfig = z.discriminatedUnion('kind', [
   CusumConfig,
 ]);
 export type DetectorConfig = z.output<typeof DetectorConfig>;
+
+export type ZScoreConfig = z.output<typeof ZScoreConfig>;
+export type RobustConfig = z.output<typeof RobustConfig>;
+export type HoltConfig = z.output<typeof HoltConfig>;
+export type SeasonalConfig = z.output<typeof SeasonalConfig>;
+export type CusumConfig = z.output<typeof CusumConfig>;
+/** What a pipeline file may say (defaults not yet applied). */
+export type DetectorConfigInput = z.input<typeof DetectorConfig>;

@@ -10,6 +10,9 @@ import type { DetectorStatus } from '../contracts/score.js';
  * from it, then learns (the score of row i depends only on rows <= i). Time comes from `ts`, never
  * from the wall clock. `value` may be NaN/±Infinity (treat as missing: score 0, learn nothing);
  * `ts` may repeat or go backwards (never throw).
+ *
+ * Hot path: `update` may return the SAME output object on every call (detectors reuse one per
+ * instance to stay allocation-free) — read it before the next call, copy it if you keep it.
  */
 export interface Detector<S = unknown> {
   /** detector kind, e.g. 'zscore' */
@@ -20,6 +23,12 @@ export interface Detector<S = unknown> {
   init(): S;
   /** score then learn; mutates `state` in place and returns the point's score */
   update(state: S, ts: number, value: number): DetectorOutput;
+  /**
+   * Optional change-point awareness: another detector (CUSUM) established that the series' normal
+   * level is now `level` (at `ts`); move the detector's notion of the level there so the new
+   * normal stops alarming. Slow-adapting detectors implement it; fast ones need not.
+   */
+  rebase?(state: S, ts: number, level: number): void;
 }
 
 export interface DetectorOutput {
@@ -32,4 +41,6 @@ export interface DetectorOutput {
   /** half-width of the normal band at the detector's reference level (NaN when unknown) */
   spread: number;
   status: DetectorStatus;
+  /** change-point detectors: the new normal level when they re-baselined at this point, else NaN/absent */
+  newLevel?: number;
 }
