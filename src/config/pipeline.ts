@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TOPICS } from '../contracts/topics.js';
 import { DetectorConfig } from '../detect/config.js';
+import { HealConfig } from '../heal/config.js';
 import { Duration } from './duration.js';
 
 /** An alarm rule turns scores into anomaly events (Alertmanager-style: detectors score, rules decide). */
@@ -73,6 +74,8 @@ export const PipelineConfig = z
       })
       .strict()
       .prefault({}),
+    /** self-healing: classification rules, dependency graph, strategies, safety gates, actuators (src/heal/config.ts) */
+    heal: HealConfig.optional(),
   })
   .strict();
 export type PipelineConfig = z.output<typeof PipelineConfig>;

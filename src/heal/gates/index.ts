@@ -1,0 +1,10 @@
+export { approvalGate } from './approval.js';
+export { allowedInGroup, blastRadiusGate } from './blast-radius.js';
+export { composeGates } from './compose.js';
+export { concurrencyGate } from './concurrency.js';
+export { cooldownGate } from './cooldown.js';
+export { dryRunGate } from './dry-run.js';
+export { allow, deny, type Gate, type GateContext, type GateVerdict, isDisruptive } from './gate.js';
+export { leadershipGate } from './leadership.js';
+export { rateLimitGate } from './rate-limit.js';
+export { silenceGate } from './silence.js';
