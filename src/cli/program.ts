@@ -71,6 +71,31 @@ export function buildProgram(): Command {
     .argument('<pipeline>', 'pipeline YAML file')
     .action(async (file: string) => (await import('./commands/validate.js')).runValidate(file));
 
+  program
+    .command('train')
+    .description(
+      'train a model (autoencoder or fault predictor) from history; prints the evaluation on the held-out tail',
+    )
+    .option('--samples <file>', 'metrics history: CSV or JSONL of MetricPoints')
+    .option('--faults <file>', 'fault samples: JSONL of {source, start, end, type, severity}')
+    .option('--synthetic <seed>', 'train on generated samples (seeded) instead of --samples/--faults')
+    .requiredOption('--model <kind>', 'autoencoder | predictor')
+    .option('--horizon <duration>', 'predict faults this far ahead, e.g. 30m (default 30m; synthetic: 15m)')
+    .option('--name <name>', 'registry name (default: the model kind)')
+    .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)')
+    .option('--window <n>', 'rows per window (default 20)')
+    .option('--batch-size <n>', 'training batch size (default: about 200 steps per epoch, 32-512)')
+    .option('--seed <n>', 'seed of initialisation and shuffling (default 1)')
+    .option('--models-dir <dir>', 'model registry folder (default models)')
+    .option('--source <name>', SOURCE_HELP)
+    .option('--metric <name>', METRIC_HELP)
+    .option('--no-save', 'evaluate only; do not write to the registry')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts) => {
+      await (await import('./commands/train.js')).runTrain(opts);
+    });
+
   program.exitOverride();
   for (const c of program.commands) c.exitOverride();
   return program;
