@@ -1,0 +1,158 @@
+/**
+ * `npm run bench [-- --json] [-- --points N] [-- --skip-e2e]`
+ *
+ * Runs the in-process detector benchmark (bench/detector.ts) and the end-to-end benchmark through
+ * a real broker (bench/e2e.ts; Kafka started with infra/kafka ensureKafka unless KAFKA_BROKERS is
+ * set, and stopped afterwards). Progress goes to stderr; a table to stdout; with --json the last
+ * line of stdout is one JSON object with every figure.
+ */
+import { ensureKafka, type KafkaHandle } from '../infra/kafka/broker.js';
+import { runDetectorBench } from './detector.js';
+import { type E2eBenchResult, runE2eBench } from './e2e.js';
+
+const TARGETS = {
+  detector_points_per_sec: { min: 1_000_000 },
+  e2e_points_per_sec: { min: 100_000 },
+  e2e_latency_p99_ms: { max: 100 },
+  bytes_per_series: { max: 4096 },
+} as const;
+
+function flag(name: string): boolean {
+  return process.argv.includes(`--${name}`);
+}
+function option(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const num = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : 'n/a');
+
+function verdict(key: string, v: number): string {
+  const t = (TARGETS as Record<string, { min?: number; max?: number }>)[key];
+  if (!t || !Number.isFinite(v)) return '';
+  if (t.min !== undefined) return v >= t.min ? `met (≥ ${num(t.min)})` : `NOT met (target ≥ ${num(t.min)})`;
+  if (t.max !== undefined) return v <= t.max ? `met (≤ ${num(t.max)})` : `NOT met (target ≤ ${num(t.max)})`;
+  return '';
+}
+
+async function main(): Promise<void> {
+  const json = flag('json');
+  const points = option('points') ? Number(option('points')) : undefined;
+  const skipE2e = flag('skip-e2e');
+
+  say('detector ensemble, in process, one core');
+  const det = await runDetectorBench({ progress: (m) => say(`  ${m}`) });
+
+  let e2e: E2eBenchResult | null = null;
+  if (!skipE2e) {
+    let kafka: KafkaHandle | null = null;
+    const stop = async () => {
+      const k = kafka;
+      kafka = null;
+      if (k) await k.stop();
+    };
+    const onSignal = () => {
+      say('interrupted: stopping the broker');
+      void stop().finally(() => process.exit(130));
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    try {
+      kafka = await ensureKafka({ log: (m) => say(`kafka: ${m}`) });
+      say(
+        `Kafka at ${kafka.brokers.join(',')}${kafka.external ? ' (KAFKA_BROKERS)' : ' (local, started for this run)'}`,
+      );
+      e2e = await runE2eBench({ brokers: kafka.brokers, points, progress: (m) => say(m) });
+    } finally {
+      await stop();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  }
+
+  const rows: Array<[string, string, string]> = [
+    [
+      'detector ensemble (updateFast, 1 core)',
+      `${num(det.detector_points_per_sec)} points/s`,
+      verdict('detector_points_per_sec', det.detector_points_per_sec),
+    ],
+    ['detector ensemble (update, with Score objects)', `${num(det.update_points_per_sec)} points/s`, ''],
+    [
+      `memory per series (${num(det.series_for_memory)} series)`,
+      `${num(det.bytes_per_series)} bytes`,
+      verdict('bytes_per_series', det.bytes_per_series),
+    ],
+  ];
+  if (e2e) {
+    rows.push(
+      [
+        'e2e through Kafka (sustained)',
+        `${num(e2e.e2e_points_per_sec)} points/s`,
+        verdict('e2e_points_per_sec', e2e.e2e_points_per_sec),
+      ],
+      [
+        'raw kafkajs produce → consume',
+        `${num(e2e.raw_kafkajs_points_per_sec)} points/s`,
+        `e2e/raw = ${e2e.e2e_to_raw_ratio}`,
+      ],
+      [
+        `latency p50 @ ${num(e2e.latency_rate_achieved)} points/s`,
+        `${num(e2e.e2e_latency_p50_ms)} ms`,
+        `${e2e.latency_samples} events`,
+      ],
+      [
+        `latency p99 @ ${num(e2e.latency_rate_achieved)} points/s`,
+        `${num(e2e.e2e_latency_p99_ms)} ms`,
+        verdict('e2e_latency_p99_ms', e2e.e2e_latency_p99_ms),
+      ],
+      [
+        'latency p50 / p99, emitScores off',
+        `${num(e2e.e2e_latency_p50_ms_no_scores ?? Number.NaN)} / ${num(e2e.e2e_latency_p99_ms_no_scores ?? Number.NaN)} ms`,
+        '',
+      ],
+    );
+  }
+  const w0 = Math.max(...rows.map((r) => r[0].length));
+  const w1 = Math.max(...rows.map((r) => r[1].length));
+  console.log('');
+  console.log(`${'benchmark'.padEnd(w0)}  ${'result'.padStart(w1)}  target`);
+  console.log(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ------`);
+  for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
+  if (skipE2e) console.log('(e2e skipped: --skip-e2e)');
+
+  if (json) {
+    const out = {
+      detector_points_per_sec: det.detector_points_per_sec,
+      detector_update_points_per_sec: det.update_points_per_sec,
+      bytes_per_series: det.bytes_per_series,
+      json_bytes_per_series: det.json_bytes_per_series,
+      e2e_points_per_sec: e2e?.e2e_points_per_sec ?? null,
+      raw_kafkajs_points_per_sec: e2e?.raw_kafkajs_points_per_sec ?? null,
+      e2e_latency_p50_ms: e2e?.e2e_latency_p50_ms ?? null,
+      e2e_latency_p99_ms: e2e?.e2e_latency_p99_ms ?? null,
+      ...(e2e
+        ? {
+            e2e_to_raw_ratio: e2e.e2e_to_raw_ratio,
+            e2e_overall_points_per_sec: e2e.e2e_overall_points_per_sec,
+            latency_rate_achieved: e2e.latency_rate_achieved,
+            latency_samples: e2e.latency_samples,
+            latency_p90_ms: e2e.latency_p90_ms,
+            latency_max_ms: e2e.latency_max_ms,
+            latency_produce_ack_p99_ms: e2e.latency_produce_ack_p99_ms,
+            e2e_latency_p50_ms_no_scores: e2e.e2e_latency_p50_ms_no_scores,
+            e2e_latency_p99_ms_no_scores: e2e.e2e_latency_p99_ms_no_scores,
+          }
+        : {}),
+    };
+    console.log(JSON.stringify(out));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`bench failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);
