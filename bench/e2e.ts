@@ -46,12 +46,16 @@ export interface E2eBenchOptions {
   spikesPerSecond?: number;
   /** pipeline file the detectors come from (default pipelines/default.yaml) */
   pipelineFile?: string;
+  /** points per metrics message for faultline's producer (default 100; 1 = one point per message) */
+  pointsPerMessage?: number;
   /** also measure latency with emitScores off (default true) */
   latencyWithoutScores?: boolean;
   progress?: (msg: string) => void;
 }
 
 export interface E2eBenchResult {
+  /** points per metrics message the pipeline phases produced (the raw phase always sends 1) */
+  points_per_message: number;
   e2e_points_per_sec: number;
   raw_kafkajs_points_per_sec: number;
   e2e_latency_p50_ms: number;
@@ -137,7 +141,7 @@ async function producePipeline(
   series: number,
   onProgress: (sent: number) => void,
 ): Promise<void> {
-  const producer = createProducer(kafka);
+  const producer = createProducer(kafka, { pointsPerMessage });
   await producer.connect();
   const chunk = 4_000;
   let sent = 0;
@@ -443,7 +447,7 @@ async function latencyPhase(
       if (t !== undefined && e.startedAt === t) latencies.push(now - t);
     }
   });
-  const producer = createProducer(ctx.kafka);
+  const producer = createProducer(ctx.kafka, { pointsPerMessage });
   await producer.connect();
   const start = Date.now();
   const end = start + o.seconds * 1000;
@@ -521,7 +525,11 @@ async function latencyPhase(
   return r;
 }
 
+/** set per run by runE2eBench */
+let pointsPerMessage = 100;
+
 export async function runE2eBench(opts: E2eBenchOptions): Promise<E2eBenchResult> {
+  pointsPerMessage = opts.pointsPerMessage ?? 100;
   const N = opts.points ?? 500_000;
   const series = opts.series ?? 1_000;
   const ctx: BenchContext = {
@@ -548,6 +556,7 @@ export async function runE2eBench(opts: E2eBenchOptions): Promise<E2eBenchResult
     const noScores =
       opts.latencyWithoutScores === false ? null : await latencyPhase(ctx, base, { ...lat, emitScores: false });
     return {
+      points_per_message: pointsPerMessage,
       e2e_points_per_sec: Math.round(tput.sustained),
       raw_kafkajs_points_per_sec: Math.round(raw),
       e2e_latency_p50_ms: withScores.p50,

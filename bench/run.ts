@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --json] [-- --points N] [-- --skip-e2e]`
+ * `npm run bench [-- --json] [-- --points N] [-- --points-per-message N] [-- --skip-e2e]`
  *
  * Runs the in-process detector benchmark (bench/detector.ts) and the end-to-end benchmark through
  * a real broker (bench/e2e.ts; Kafka started with infra/kafka ensureKafka unless KAFKA_BROKERS is
@@ -63,7 +63,13 @@ async function main(): Promise<void> {
       say(
         `Kafka at ${kafka.brokers.join(',')}${kafka.external ? ' (KAFKA_BROKERS)' : ' (local, started for this run)'}`,
       );
-      e2e = await runE2eBench({ brokers: kafka.brokers, points, progress: (m) => say(m) });
+      const ppm = option('points-per-message');
+      e2e = await runE2eBench({
+        brokers: kafka.brokers,
+        points,
+        pointsPerMessage: ppm === undefined ? undefined : Number(ppm),
+        progress: (m) => say(m),
+      });
     } finally {
       await stop();
       process.off('SIGINT', onSignal);
@@ -133,6 +139,7 @@ async function main(): Promise<void> {
       e2e_latency_p99_ms: e2e?.e2e_latency_p99_ms ?? null,
       ...(e2e
         ? {
+            points_per_message: e2e.points_per_message,
             e2e_to_raw_ratio: e2e.e2e_to_raw_ratio,
             e2e_overall_points_per_sec: e2e.e2e_overall_points_per_sec,
             latency_rate_achieved: e2e.latency_rate_achieved,

@@ -33,3 +33,14 @@ export const MetricPoint = z
 export type MetricPoint = z.output<typeof MetricPoint>;
 /** What a producer may send (ts may be an ISO string, v may be omitted). */
 export type MetricPointInput = z.input<typeof MetricPoint>;
+
+/** Most points one metrics message may carry (see MetricMessage). */
+export const MAX_POINTS_PER_MESSAGE = 1000;
+
+/**
+ * The value of a message on the metrics topic: one MetricPoint, or — for high-volume producers —
+ * a JSON array of up to MAX_POINTS_PER_MESSAGE points of ONE series (the message key), in time
+ * order. Batching amortises Kafka's per-message cost; a batch is validated as a unit (one bad
+ * point dead-letters the whole message, with the index of the bad point in the reason).
+ */
+export const MetricMessage = z.union([MetricPoint, z.array(MetricPoint).min(1).max(MAX_POINTS_PER_MESSAGE)]);

@@ -7,7 +7,7 @@ import type { SeriesMeta, SeriesScorer } from '../detect/scorer.js';
 import type { ConsumedBatch } from '../transport/consumer.js';
 import { deadLetterMessage } from '../transport/dlq.js';
 import { describeError } from '../transport/errors.js';
-import { decodeMetricPoint } from '../transport/metric-codec.js';
+import { decodeMetricMessage } from '../transport/metric-codec.js';
 import type { TopicMessages } from '../transport/producer.js';
 import type { SeriesTable } from './series-table.js';
 
@@ -57,7 +57,8 @@ interface SeriesAcc {
 }
 
 /**
- * Score one batch slice: validate each message (a bad one becomes a dead letter, the rest go on),
+ * Score one batch slice: validate each message — one point or a batch of one series' points — (a
+ * bad one becomes a dead letter, the rest go on),
  * update the series' scorer state, and build the outputs — one SeriesScores message per series
  * (chunked), the anomaly events, the dead letters. A replay slice only updates state.
  * Synchronous and deterministic for a given state and input: no I/O, no clock except the DLQ time.
@@ -99,56 +100,57 @@ export function processBatch<S>(batch: ConsumedBatch, opts: BatchProcessorOption
   };
 
   for (const m of batch.messages) {
-    const d = decodeMetricPoint(m.value);
+    const d = decodeMetricMessage(m.value);
     if (!d.ok) {
       reject(m, d.error);
       continue;
     }
-    const p = d.value;
-    const id = seriesId(p.source, p.metric);
-    let entry = lastEntry;
-    let acc = lastAcc;
-    if (id !== lastEntryId || !entry || !acc) {
-      acc = accs.get(id);
-      if (!acc) {
-        acc = { meta: { source: p.source, metric: p.metric }, points: [], offsets: [] };
-        accs.set(id, acc);
-        entry = table.acquire(id, batch.partition);
-        if (live && m.key !== null && m.key.toString() !== id) out.keyMismatches++;
-      } else {
-        entry = table.peek(id) ?? table.acquire(id, batch.partition);
+    for (const p of d.value) {
+      const id = seriesId(p.source, p.metric);
+      let entry = lastEntry;
+      let acc = lastAcc;
+      if (id !== lastEntryId || !entry || !acc) {
+        acc = accs.get(id);
+        if (!acc) {
+          acc = { meta: { source: p.source, metric: p.metric }, points: [], offsets: [] };
+          accs.set(id, acc);
+          entry = table.acquire(id, batch.partition);
+          if (live && m.key !== null && m.key.toString() !== id) out.keyMismatches++;
+        } else {
+          entry = table.peek(id) ?? table.acquire(id, batch.partition);
+        }
+        lastEntryId = id;
+        lastEntry = entry;
+        lastAcc = acc;
       }
-      lastEntryId = id;
-      lastEntry = entry;
-      lastAcc = acc;
-    }
-    const meta: SeriesMeta = p.labels ? { source: p.source, metric: p.metric, labels: p.labels } : acc.meta;
-    let events: readonly AnomalyEvent[];
-    let score: Score | undefined;
-    try {
-      if (fast && !emitScores) {
-        events = fast(entry.state, p.ts, p.value, meta).events;
-      } else {
-        const r = scorer.update(entry.state, { ts: p.ts, value: p.value }, meta);
-        events = r.events;
-        score = r.score;
+      const meta: SeriesMeta = p.labels ? { source: p.source, metric: p.metric, labels: p.labels } : acc.meta;
+      let events: readonly AnomalyEvent[];
+      let score: Score | undefined;
+      try {
+        if (fast && !emitScores) {
+          events = fast(entry.state, p.ts, p.value, meta).events;
+        } else {
+          const r = scorer.update(entry.state, { ts: p.ts, value: p.value }, meta);
+          events = r.events;
+          score = r.score;
+        }
+      } catch (e) {
+        // a scorer bug must not stop the stream: the point is dead-lettered with the reason
+        reject(m, `scorer failed: ${describeError(e)}`);
+        continue;
       }
-    } catch (e) {
-      // a scorer bug must not stop the stream: the point is dead-lettered with the reason
-      reject(m, `scorer failed: ${describeError(e)}`);
-      continue;
-    }
-    table.observe(entry, p.ts);
-    if (!live) continue;
-    out.points++;
-    if (emitScores && score) {
-      acc.points.push(score);
-      acc.offsets.push(m.offset);
-    }
-    for (const ev of events) {
-      anomalies.push({ key: id, value: JSON.stringify(ev) });
-      out.events++;
-      if (ev.state === 'firing') out.firing++;
+      table.observe(entry, p.ts);
+      if (!live) continue;
+      out.points++;
+      if (emitScores && score) {
+        acc.points.push(score);
+        acc.offsets.push(m.offset);
+      }
+      for (const ev of events) {
+        anomalies.push({ key: id, value: JSON.stringify(ev) });
+        out.events++;
+        if (ev.state === 'firing') out.firing++;
+      }
     }
   }
   table.sweep();

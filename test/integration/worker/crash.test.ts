@@ -101,7 +101,8 @@ describe('detect worker process: SIGKILL mid-stream and restart', () => {
     writeFileSync(file, stringify(b));
 
     // stream the input in 40 paced chunks so the kill lands mid-stream
-    const producer = createProducer(kafka);
+    // one point per message: the test counts committed offsets as points
+    const producer = createProducer(kafka, { pointsPerMessage: 1 });
     const chunk = total / 40;
     let sent = 0;
     const streaming = (async () => {

@@ -15,7 +15,16 @@ const BAD: Array<{ kind: string; value: (i: number) => string | Buffer | null; r
   { kind: 'not-utf8', value: () => Buffer.from([0xff, 0xfe, 0x7b, 0x00]), reason: /invalid JSON/ },
   { kind: 'empty', value: () => '', reason: /empty message/ },
   { kind: 'tombstone', value: () => null, reason: /empty message/ },
-  { kind: 'array', value: (i) => `[${i}]`, reason: /^\(root\): / },
+  { kind: 'array', value: (i) => `[${i}]`, reason: /^0: / },
+  {
+    kind: 'batch-mixing-series',
+    value: (i) =>
+      JSON.stringify([
+        { ts: i, source: 'a', metric: 'm', value: 1 },
+        { ts: i + 1, source: 'b', metric: 'm', value: 2 },
+      ]),
+    reason: /^1: a batch must hold one series/,
+  },
   {
     kind: 'value-as-string',
     value: (i) => JSON.stringify({ ts: i, source: 'h', metric: 'm', value: '12.5' }),

@@ -44,7 +44,7 @@ describe('transport on the real broker', () => {
   it('sendPoints keys each point by series id so a series stays on one partition; large sends are split into requests', async () => {
     const topic = uid('points');
     await ensureTopics(kafka, [{ topic, partitions: 4 }]);
-    const producer = createProducer(kafka, { maxRequestBytes: 50_000 });
+    const producer = createProducer(kafka, { maxRequestBytes: 50_000, pointsPerMessage: 1 });
     const points = Array.from({ length: 3_000 }, (_, i) => ({
       ts: 1_700_000_000_000 + i,
       source: `host-${i % 13}`,
