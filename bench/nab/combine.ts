@@ -56,7 +56,7 @@ function main(): void {
   const opts = new Command('nab-combine')
     .option('--dir <dir>', 'folder of per-detector results', resolve(PROJECT_ROOT, 'bench/out/nab'))
     .option('--ensemble <name>', 'ensemble results name', 'faultline')
-    .option('--detectors <list>', 'single detectors', 'zscore,robust,holt,seasonal,cusum')
+    .option('--detectors <list>', 'single detectors', 'range,robust,zscore,holt,seasonal')
     .option('--refractory <list>', 'K values for the refractory transform', '0,20,100,400')
     .option('--nab <dir>', 'NAB data folder', defaultNabDir())
     .parse()

@@ -26,6 +26,7 @@ const DEFAULT_FILES = [
   'realAdExchange/exchange-2_cpc_results.csv',
   'realTraffic/speed_7578.csv',
   'realTweets/Twitter_volume_AAPL.csv',
+  'realAWSCloudwatch/grok_asg_anomaly.csv',
 ];
 
 interface Options {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     ),
     '```',
     '',
+    ...targetLines(summaries[0] as NabSummary),
     `## ${label} by profile`,
     '',
     '```',
@@ -152,6 +154,27 @@ async function main(): Promise<void> {
   ].join('\n');
   writeFileSync(join(dir, label === 'faultline' ? 'README.md' : `${label}.md`), `${md.trimEnd()}\n`);
   process.stdout.write(`report written to ${dir}\n`);
+}
+
+/** issue 3's targets for the default ensemble (benchmark figures, not a timed test) */
+const TARGETS = { standard: 75, reward_low_FP_rate: 67, reward_low_FN_rate: 80 } as const;
+
+function targetLines(s: NabSummary): string[] {
+  const row = (name: keyof typeof TARGETS) => {
+    const got = s[name];
+    const want = TARGETS[name];
+    return `| ${name} | ${got.toFixed(2)} | ≥ ${want} | ${got >= want ? 'met' : `short by ${(want - got).toFixed(2)}`} |`;
+  };
+  return [
+    `## ${s.detector} against the targets`,
+    '',
+    '| profile | score | target | |',
+    '| --- | --- | --- | --- |',
+    row('standard'),
+    row('reward_low_FP_rate'),
+    row('reward_low_FN_rate'),
+    '',
+  ];
 }
 
 main().catch((err: unknown) => {

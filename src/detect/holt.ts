@@ -2,6 +2,7 @@ import { BAND_Z, sigmaFloor, usable } from './calibrate.js';
 import type { HoltConfig } from './config.js';
 import type { Detector } from './detector.js';
 import { DetectorOut, ewAlpha } from './output.js';
+import { RecordCalibration, type RecordFields } from './record.js';
 import { learnTail, tailScore } from './tail.js';
 
 /** Residuals beyond this many σ are clipped before the model learns from them (Huber-style). */
@@ -21,6 +22,8 @@ export interface HoltState {
   e: number;
   g: number;
   q: number;
+  /** with `calibrate: record`: the records of the residual (record.ts) */
+  r?: RecordFields;
 }
 
 /**
@@ -30,7 +33,8 @@ export interface HoltState {
  * the forecast nor inflates σ.
  * Two consecutive outliers on the same side are a level shift, not a spike: the level restarts at
  * the value (trend 0), so a step stops alarming after two points. Scores are guarded by the
- * series' own tail (tail.ts). Timestamps are not used.
+ * series' own tail (tail.ts) — or, with `calibrate: record`, the one-step residual is scored against
+ * the series' own record residuals (record.ts). Timestamps are not used.
  */
 export class HoltDetector implements Detector<HoltState> {
   readonly kind = 'holt';
@@ -39,6 +43,7 @@ export class HoltDetector implements Detector<HoltState> {
   private readonly beta: number;
   private readonly a: number;
   private readonly warmup: number;
+  private readonly rec: RecordCalibration | null;
   private readonly out = new DetectorOut();
 
   constructor(cfg: HoltConfig) {
@@ -47,10 +52,13 @@ export class HoltDetector implements Detector<HoltState> {
     this.beta = cfg.beta;
     this.a = ewAlpha(cfg.halfLife);
     this.warmup = Math.max(3, cfg.warmup);
+    this.rec = cfg.calibrate === 'record' ? new RecordCalibration(cfg.record) : null;
   }
 
   init(): HoltState {
-    return { n: 0, l: 0, t: 0, v: 0, o: 0, e: 0, g: 0, q: 0 };
+    const s: HoltState = { n: 0, l: 0, t: 0, v: 0, o: 0, e: 0, g: 0, q: 0 };
+    if (this.rec) s.r = this.rec.init();
+    return s;
   }
 
   update(s: HoltState, _ts: number, x: number): DetectorOut {
@@ -58,7 +66,9 @@ export class HoltDetector implements Detector<HoltState> {
     const n = s.n;
     const f = s.l + s.t;
     const sigma = n > 1 ? Math.max(Math.sqrt(s.v), sigmaFloor(f)) : Number.NaN;
-    const ready = n >= this.warmup;
+    const rec = this.rec;
+    const modelReady = n >= this.warmup;
+    const ready = modelReady && (rec === null || rec.ready(s.r as RecordFields));
     if (!usable(x)) return o.idle(ready ? 'ready' : 'learning', n > 0 ? f : Number.NaN, BAND_Z * sigma);
     o.newLevel = Number.NaN;
     if (n === 0) {
@@ -74,12 +84,18 @@ export class HoltDetector implements Detector<HoltState> {
       return o;
     }
     let r = x - f;
-    if (ready) {
+    if (modelReady) {
       const z = r / sigma;
-      o.score = tailScore(s, z);
-      learnTail(s, z);
-      o.z = z;
-      o.status = 'ready';
+      if (rec !== null) {
+        const rs = s.r as RecordFields;
+        o.score = ready ? rec.score(rs, r, sigmaFloor(f)) : 0;
+        rec.learn(rs, r);
+      } else {
+        o.score = tailScore(s, z);
+        learnTail(s, z);
+      }
+      o.z = ready ? z : 0;
+      o.status = ready ? 'ready' : 'learning';
       const c = CLIP * sigma;
       if (r > c) {
         s.o = s.o > 0 ? s.o + 1 : 1;

@@ -3,6 +3,7 @@ import { CusumDetector } from './cusum.js';
 import type { Detector } from './detector.js';
 import { DetectConfigError } from './errors.js';
 import { HoltDetector } from './holt.js';
+import { RangeDetector } from './range.js';
 import { RobustDetector } from './robust.js';
 import { SeasonalDetector } from './seasonal.js';
 import { ZScoreDetector } from './zscore.js';
@@ -17,6 +18,7 @@ export const detectorRegistry: { [K in Kind]: Factory<K> } = {
   holt: (cfg) => new HoltDetector(cfg) as Detector<unknown>,
   seasonal: (cfg) => new SeasonalDetector(cfg) as Detector<unknown>,
   cusum: (cfg) => new CusumDetector(cfg) as Detector<unknown>,
+  range: (cfg) => new RangeDetector(cfg) as Detector<unknown>,
 };
 
 /** Build one detector from its (parsed) config. */

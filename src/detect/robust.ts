@@ -1,7 +1,9 @@
 import { BAND_Z, logTailP, scoreFromLogP, sigmaFloor, usable } from './calibrate.js';
 import type { RobustConfig } from './config.js';
 import type { Detector } from './detector.js';
+import { DetectConfigError } from './errors.js';
 import { DetectorOut } from './output.js';
+import { RecordCalibration, type RecordFields } from './record.js';
 import { learnTail, tailScore } from './tail.js';
 
 /** σ of a normal distribution per unit of median absolute deviation. */
@@ -23,6 +25,11 @@ export interface RobustState {
   e: number;
   g: number;
   q: number;
+  /** with `calibrate: record`: the records of the residual (record.ts) */
+  r?: RecordFields;
+  /** with `short`: the slots of the last `short.window` values sorted by value, and their records */
+  so?: number[];
+  sr?: RecordFields;
 }
 
 /**
@@ -37,24 +44,42 @@ export interface RobustState {
  * deviate at least as much, p >= c/(window+1) — so a series with recurring bursts (bimodal CPU,
  * periodic spikes) is not scored as if each burst were a first. A level shift stops alarming once
  * the window holds a few points past it. Scores are also guarded by the series' longer-term tail
- * (tail.ts). Timestamps are not used.
+ * (tail.ts). With `calibrate: record` the residual x − median is scored against the series' own
+ * record residuals instead (record.ts). With `short` (record calibration only), the residual from
+ * the median of the last `short.window` values of the same ring is scored too, against its own
+ * records and margin, and the detector reports the higher of the two — a second, faster view
+ * for the cost of a few small integers of state. Timestamps are not used.
  */
 export class RobustDetector implements Detector<RobustState> {
   readonly kind = 'robust';
   readonly name: string;
   private readonly window: number;
   private readonly warmup: number;
+  private readonly rec: RecordCalibration | null;
+  /** the short view: its window (0 = none) and its records' calibration */
+  private readonly sk: number;
+  private readonly srec: RecordCalibration | null;
   private readonly out = new DetectorOut();
 
   constructor(cfg: RobustConfig) {
     this.name = cfg.name ?? 'robust';
     this.window = cfg.window;
     this.warmup = Math.max(3, Math.min(cfg.warmup, cfg.window));
+    this.rec = cfg.calibrate === 'record' ? new RecordCalibration(cfg.record) : null;
+    const short = cfg.short;
+    if (short !== undefined && this.rec === null) {
+      throw new DetectConfigError(`robust '${this.name}': 'short' needs calibrate: record`);
+    }
+    if (short !== undefined && short.window >= cfg.window) {
+      throw new DetectConfigError(`robust '${this.name}': short.window must be smaller than window (${cfg.window})`);
+    }
+    this.sk = short?.window ?? 0;
+    this.srec = short !== undefined ? new RecordCalibration({ ...cfg.record, margin: short.margin }) : null;
   }
 
   init(): RobustState {
     const w = this.window;
-    return {
+    const s: RobustState = {
       n: 0,
       len: 0,
       head: 0,
@@ -64,6 +89,12 @@ export class RobustDetector implements Detector<RobustState> {
       g: 0,
       q: 0,
     };
+    if (this.rec) s.r = this.rec.init();
+    if (this.sk > 0) {
+      s.so = new Array<number>(this.sk).fill(0);
+      s.sr = (this.srec as RecordCalibration).init();
+    }
+    return s;
   }
 
   update(s: RobustState, _ts: number, x: number): DetectorOut {
@@ -71,17 +102,42 @@ export class RobustDetector implements Detector<RobustState> {
     const buf = s.buf;
     const ord = s.ord;
     const len = s.len;
-    const ready = s.n >= this.warmup && len >= 3;
+    const rec = this.rec;
+    const modelReady = s.n >= this.warmup && len >= 3;
+    const ready = modelReady && (rec === null || rec.ready(s.r as RecordFields));
     let med = Number.NaN;
     let sigma = Number.NaN;
     if (len > 0) {
       const lo = (len - 1) >> 1;
       const hi = len >> 1;
       med = ((buf[ord[lo]!] as number) + (buf[ord[hi]!] as number)) / 2;
-      if (ready) sigma = this.sigma(buf, ord, len, lo, hi, med);
+      if (modelReady) sigma = this.sigma(buf, ord, len, lo, hi, med);
     }
     if (!usable(x)) return o.idle(ready ? 'ready' : 'learning', med, BAND_Z * sigma);
-    if (ready) {
+    if (rec !== null && modelReady) {
+      const rs = s.r as RecordFields;
+      const d = x - med;
+      let score = ready ? rec.score(rs, d, sigmaFloor(med)) : 0;
+      rec.learn(rs, d);
+      let z = d / sigma;
+      const srec = this.srec;
+      if (srec !== null && s.so !== undefined && s.sr !== undefined) {
+        // the short view: median of the last min(len, sk) values
+        const sl = len < this.sk ? len : this.sk;
+        const so = s.so;
+        const m2 = ((buf[so[(sl - 1) >> 1]!] as number) + (buf[so[sl >> 1]!] as number)) / 2;
+        const d2 = x - m2;
+        const s2 = ready && srec.ready(s.sr) ? srec.score(s.sr, d2, sigmaFloor(m2)) : 0;
+        srec.learn(s.sr, d2);
+        if (s2 > score) {
+          score = s2;
+          z = d2 / sigma;
+        }
+      }
+      o.score = score;
+      o.z = ready ? z : 0;
+      o.status = ready ? 'ready' : 'learning';
+    } else if (ready) {
       const z = (x - med) / sigma;
       let score = tailScore(s, z);
       learnTail(s, z);
@@ -179,6 +235,20 @@ export class RobustDetector implements Detector<RobustState> {
     const buf = s.buf;
     const ord = s.ord;
     const len = s.len;
+    const slot = len < this.window ? len : s.head;
+    const sk = this.sk;
+    const so = s.so;
+    let sl = 0;
+    if (sk > 0 && so !== undefined) {
+      // the short view loses the value written sk points ago (never `slot`: sk < window)
+      sl = len < sk ? len : sk;
+      if (sl === sk) {
+        const leaving = len < this.window ? slot - sk : (slot - sk + this.window) % this.window;
+        const p = findSlot(buf, so, sl, leaving);
+        for (let k = p; k < sl - 1; k++) so[k] = so[k + 1] as number;
+        sl--;
+      }
+    }
     if (len < this.window) {
       // insert a new slot after the values <= x
       const f = upperBound(buf, ord, 0, len, x);
@@ -187,7 +257,6 @@ export class RobustDetector implements Detector<RobustState> {
       buf[len] = x;
       s.len = len + 1;
     } else {
-      const slot = s.head;
       s.head = slot + 1 === this.window ? 0 : slot + 1;
       // position p of the evicted slot: binary search on its value, then scan the equal values
       const old = buf[slot] as number;
@@ -211,8 +280,27 @@ export class RobustDetector implements Detector<RobustState> {
       }
       buf[slot] = x;
     }
+    if (sk > 0 && so !== undefined) {
+      const f = upperBound(buf, so, 0, sl, x);
+      for (let k = sl; k > f; k--) so[k] = so[k - 1] as number;
+      so[f] = slot;
+    }
     s.n = s.n >= 1e9 ? 1e9 : s.n + 1;
   }
+}
+
+/** position of `slot` in the sorted view ord[0..len): binary search on its value, then scan the equal values */
+function findSlot(buf: number[], ord: number[], len: number, slot: number): number {
+  const v = buf[slot] as number;
+  let p = 0;
+  let b = len;
+  while (p < b) {
+    const mid = (p + b) >> 1;
+    if ((buf[ord[mid]!] as number) < v) p = mid + 1;
+    else b = mid;
+  }
+  while (p < len - 1 && ord[p] !== slot) p++;
+  return p;
 }
 
 /** first index in [from, to) of the sorted view whose value is > x */

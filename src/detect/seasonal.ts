@@ -2,6 +2,7 @@ import { BAND_Z, sigmaFloor, usable } from './calibrate.js';
 import type { SeasonalConfig } from './config.js';
 import type { Detector } from './detector.js';
 import { DetectorOut } from './output.js';
+import { RecordCalibration, type RecordFields } from './record.js';
 import { learnTail, tailScore } from './tail.js';
 
 const DAY = 86_400_000;
@@ -34,6 +35,8 @@ export interface SeasonalState {
   e: number;
   g: number;
   q: number;
+  /** with `calibrate: record`: the records of the residual (record.ts) */
+  r?: RecordFields;
   w: number[];
   m: number[];
   v: number[];
@@ -48,7 +51,8 @@ export interface SeasonalState {
  * weighted by data-time age (half-life `halfLife`, decayed once per cycle), the variance shrunk
  * towards the global residual variance when a bin has few points.
  *
- * Scores are guarded by the series' own tail (tail.ts).
+ * Scores are guarded by the series' own tail (tail.ts) — or, with `calibrate: record`, the residual
+ * is scored against the series' own record residuals (record.ts).
  *
  * Status is `learning` until `minCycles` whole periods of data have been learnt (and for a point
  * whose bin has no recent data). Policy for time order: a point whose ts is earlier than the
@@ -65,6 +69,7 @@ export class SeasonalDetector implements Detector<SeasonalState> {
   private readonly halfLife: number;
   private readonly levelHalfLife: number;
   private readonly cycleDecay: number;
+  private readonly rec: RecordCalibration | null;
   private readonly out = new DetectorOut();
   /** memo of the decay factors for the last time step (pure function of dt: state-independent) */
   private memoDt = Number.NaN;
@@ -80,11 +85,29 @@ export class SeasonalDetector implements Detector<SeasonalState> {
     this.halfLife = Math.max(1, cfg.halfLife);
     this.levelHalfLife = Math.max(1, cfg.levelHalfLife ?? this.period / 4);
     this.cycleDecay = 2 ** (-this.period / this.halfLife);
+    this.rec = cfg.calibrate === 'record' ? new RecordCalibration(cfg.record) : null;
   }
 
   init(): SeasonalState {
     const z = () => new Array<number>(this.bins).fill(0);
-    return { n: 0, t0: 0, tl: 0, cyc: 0, l: 0, gw: 0, gv: 0, o: 0, e: 0, g: 0, q: 0, w: z(), m: z(), v: z() };
+    const s: SeasonalState = {
+      n: 0,
+      t0: 0,
+      tl: 0,
+      cyc: 0,
+      l: 0,
+      gw: 0,
+      gv: 0,
+      o: 0,
+      e: 0,
+      g: 0,
+      q: 0,
+      w: z(),
+      m: z(),
+      v: z(),
+    };
+    if (this.rec) s.r = this.rec.init();
+    return s;
   }
 
   private bin(ts: number): number {
@@ -110,7 +133,11 @@ export class SeasonalDetector implements Detector<SeasonalState> {
       s.n = 1;
       return o.idle('learning', Number.NaN, Number.NaN);
     }
-    if (!usable(ts)) return o.idle(s.tl - s.t0 >= this.minSpan ? 'ready' : 'learning', Number.NaN, Number.NaN);
+    const rec = this.rec;
+    const recReady = rec === null || rec.ready(s.r as RecordFields);
+    if (!usable(ts)) {
+      return o.idle(s.tl - s.t0 >= this.minSpan && recReady ? 'ready' : 'learning', Number.NaN, Number.NaN);
+    }
     const b = this.bin(ts);
     const wb = s.w[b] as number;
     const mb = s.m[b] as number;
@@ -118,17 +145,24 @@ export class SeasonalDetector implements Detector<SeasonalState> {
     const ve = (wb * (s.v[b] as number) + PRIOR_W * s.gv) / (wb + PRIOR_W);
     const fl = sigmaFloor(expected);
     const sigma = ve > fl * fl ? Math.sqrt(ve) : fl;
-    const ready = s.tl - s.t0 >= this.minSpan && wb >= MIN_BIN_W;
+    const modelReady = s.tl - s.t0 >= this.minSpan && wb >= MIN_BIN_W;
+    const ready = modelReady && recReady;
     if (!usable(x)) return o.idle(ready ? 'ready' : 'learning', expected, BAND_Z * sigma);
     let r = x - expected;
-    if (ready) {
+    if (modelReady) {
       const z = r / sigma;
-      o.score = tailScore(s, z);
-      if (ts >= s.tl) learnTail(s, z);
-      o.z = z;
-      o.status = 'ready';
-      const c = CLIP * sigma;
       const learns = ts >= s.tl;
+      if (rec !== null) {
+        const rs = s.r as RecordFields;
+        o.score = ready ? rec.score(rs, r, fl) : 0;
+        if (learns) rec.learn(rs, r);
+      } else {
+        o.score = tailScore(s, z);
+        if (learns) learnTail(s, z);
+      }
+      o.z = ready ? z : 0;
+      o.status = ready ? 'ready' : 'learning';
+      const c = CLIP * sigma;
       if (r > c) {
         if (learns) s.o = s.o > 0 ? s.o + 1 : 1;
         r = c;

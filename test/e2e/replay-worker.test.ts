@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { AnomalyEvent, MetricPoint, seriesId } from '../../src/contracts/index.js';
+import { AnomalyEvent, MetricMessage, type MetricPoint, seriesId } from '../../src/contracts/index.js';
 import { createRng } from '../../src/sim/random.js';
 import { testBrokers } from '../helpers/kafka.js';
 import { cleanEnv, ROOT, spawnCli } from './cli-process.js';
@@ -72,9 +72,11 @@ describe('faultline replay + faultline worker on the real broker', () => {
           eachMessage: async ({ topic, message }) => {
             const json = JSON.parse(String(message.value));
             if (topic === `${run}.metrics`) {
-              const p = MetricPoint.parse(json);
-              expect(String(message.key)).toBe(seriesId(p.source, p.metric));
-              points.push(p);
+              // a metrics message is one point or a batch of one series' points
+              for (const p of [MetricMessage.parse(json)].flat()) {
+                expect(String(message.key)).toBe(seriesId(p.source, p.metric));
+                points.push(p);
+              }
             } else {
               events.push(AnomalyEvent.parse(json));
             }

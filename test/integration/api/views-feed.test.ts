@@ -14,6 +14,7 @@ import {
   seriesId,
 } from '../../../src/contracts/index.js';
 import { createKafka } from '../../../src/transport/kafka.js';
+import { decodeMetricMessage } from '../../../src/transport/metric-codec.js';
 import { type BatchedProducer, createProducer } from '../../../src/transport/producer.js';
 import { testBrokers } from '../../helpers/kafka.js';
 
@@ -186,7 +187,9 @@ describe('API views fed from the real broker', () => {
     await consumer.subscribe({ topic: topics.metrics, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message }) => {
-        got.push({ key: String(message.key), value: JSON.parse(String(message.value)) });
+        // a metrics message is one point or a batch of one series' points
+        const d = decodeMetricMessage(message.value);
+        if (d.ok) for (const value of d.value) got.push({ key: String(message.key), value });
       },
     });
     await vi.waitFor(() => expect(got).toHaveLength(5), WAIT);

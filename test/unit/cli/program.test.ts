@@ -27,7 +27,7 @@ describe('faultline CLI', () => {
   it('validate: a good pipeline exits 0 with a summary', async () => {
     const io = capture();
     expect(await run(argv('validate', 'pipelines/default.yaml'))).toBe(0);
-    expect(io.out()).toMatch(/pipelines\/default\.yaml: ok .*5 detectors \(zscore, robust, holt, seasonal, cusum\)/);
+    expect(io.out()).toMatch(/pipelines\/default\.yaml: ok .*5 detectors \(range, robust, zscore, holt, seasonal\)/);
   });
 
   it('validate: a bad pipeline exits 2 with file:line: path: problem on stderr, no stack', async () => {

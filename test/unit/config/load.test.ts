@@ -19,7 +19,7 @@ function configError(fn: () => unknown): ConfigError {
 describe('loadPipeline: good files', () => {
   it('loads pipelines/default.yaml with all five detector kinds and the alarm rules', () => {
     const p = loadPipeline(fileURLToPath(new URL('../../../pipelines/default.yaml', import.meta.url)), noEnv);
-    expect(p.detectors.map((d) => d.kind).sort()).toEqual(['cusum', 'holt', 'robust', 'seasonal', 'zscore']);
+    expect(p.detectors.map((d) => d.kind).sort()).toEqual(['holt', 'range', 'robust', 'seasonal', 'zscore']);
     expect(p.alarms.length).toBeGreaterThan(0);
     for (const a of p.alarms) expect(a.window).toBeGreaterThan(0);
     expect(p.topics.metrics).toBe('faultline.metrics');

@@ -30,8 +30,24 @@ export const STEP = 5 * 60_000;
 /** 3 days of 5-minute points: enough for every detector (seasonal needs 2 cycles) */
 export const N_READY = 3 * 288;
 
-export const KINDS = ['zscore', 'robust', 'holt', 'seasonal', 'cusum'] as const;
+export const KINDS = ['zscore', 'robust', 'holt', 'seasonal', 'cusum', 'range'] as const;
 export type Kind = (typeof KINDS)[number];
+
+/**
+ * Every detector configuration the behaviour checks run on: each kind with its defaults, each
+ * residual detector with record calibration, and the robust detector with its short view — with
+ * the alarm threshold that means "clearly anomalous" on its scale: 0.5 on the Gaussian scale
+ * (≈ 4.4σ); on the record scale 0.8 (the default rule: ≈ 1.5 × the series' record deviation), and
+ * 0.6 for range (a 6σ spike in Gaussian noise lands ≈ 40 % of the ±3.3σ range beyond it: ≈ 0.73).
+ */
+export type Case = [label: string, config: Record<string, unknown>, threshold: number];
+export const CASES: Case[] = [
+  ...KINDS.map((kind): Case => [kind, { kind }, kind === 'range' ? 0.6 : 0.5]),
+  ...(['zscore', 'robust', 'holt', 'seasonal'] as const).map(
+    (kind): Case => [`${kind} (record)`, { kind, calibrate: 'record' }, 0.8],
+  ),
+  ['robust (record, short view)', { kind: 'robust', calibrate: 'record', short: { window: 16 } }, 0.8],
+];
 
 export function detectorConfig(kind: Kind, extra: Record<string, unknown> = {}): DetectorConfig {
   return DetectorConfig.parse({ kind, ...extra });
@@ -39,6 +55,11 @@ export function detectorConfig(kind: Kind, extra: Record<string, unknown> = {}):
 
 export function makeDetector(kind: Kind, extra: Record<string, unknown> = {}): Detector<unknown> {
   return createDetector(detectorConfig(kind, extra));
+}
+
+/** a detector from a full (YAML-shaped) config */
+export function makeFrom(config: Record<string, unknown>): Detector<unknown> {
+  return createDetector(DetectorConfig.parse(config));
 }
 
 export function rule(extra: Record<string, unknown> = {}): AlarmRule {

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { median, medianAbsoluteDeviation } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { BAND_Z, sigmaFloor } from '../../../src/detect/calibrate.js';
+import { DetectConfigError } from '../../../src/detect/errors.js';
 import type { RobustState } from '../../../src/detect/robust.js';
-import { gauss, makeDetector, STEP, T0 } from './helpers.js';
+import { gauss, makeDetector, makeFrom, STEP, T0 } from './helpers.js';
 
 describe('robust detector', () => {
   it('keeps the exact rolling median and MAD of the window (oracle: simple-statistics)', () => {
@@ -59,5 +60,56 @@ describe('robust detector', () => {
       scores.push(det.update(s, T0 + i * STEP, burst ? 90 + noise() : 0.1 + 0.01 * noise()).score);
     }
     expect(scores.slice(200).filter((x) => x >= 0.5)).toHaveLength(0);
+  });
+});
+
+describe('robust detector: short view (record calibration)', () => {
+  it('keeps the slots of the last `short.window` values sorted by value', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 8, max: 30 }),
+        fc.integer({ min: 3, max: 7 }),
+        fc.array(fc.oneof(fc.integer({ min: -3, max: 3 }), fc.double({ min: -1e3, max: 1e3, noNaN: true })), {
+          minLength: 1,
+          maxLength: 120,
+        }),
+        (window, k, xs) => {
+          const det = makeFrom({ kind: 'robust', window, warmup: 3, calibrate: 'record', short: { window: k } });
+          const s = det.init() as RobustState;
+          xs.forEach((x, i) => {
+            det.update(s, T0 + i * STEP, x);
+            const last = xs.slice(Math.max(0, i + 1 - k), i + 1);
+            const view = (s.so as number[]).slice(0, last.length).map((slot) => s.buf[slot] as number);
+            expect(view).toEqual([...last].sort((a, b) => a - b));
+          });
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('scores a spike against the short median too, and reports the higher score', () => {
+    const both = makeFrom({ kind: 'robust', calibrate: 'record', short: { window: 16 } });
+    const long = makeFrom({ kind: 'robust', calibrate: 'record' });
+    const a = both.init();
+    const b = long.init();
+    const noise = gauss(9);
+    let higher = 0;
+    for (let i = 0; i < 3000; i++) {
+      // a slow wave: the 16-point median follows it, the 64-point one lags
+      const x = 10 * Math.sin((2 * Math.PI * i) / 300) + 0.3 * noise() + (i === 2900 ? 4 : 0);
+      const sa = both.update(a, T0 + i * STEP, x).score;
+      const sb = long.update(b, T0 + i * STEP, x).score;
+      expect(sa).toBeGreaterThanOrEqual(sb);
+      if (sa > sb) higher++;
+    }
+    expect(higher).toBeGreaterThan(0);
+  });
+
+  it('rejects a short view without record calibration, or as long as the window', () => {
+    expect(() => makeFrom({ kind: 'robust', short: { window: 16 } })).toThrow(DetectConfigError);
+    expect(() => makeFrom({ kind: 'robust', window: 16, calibrate: 'record', short: { window: 16 } })).toThrow(
+      DetectConfigError,
+    );
   });
 });

@@ -52,6 +52,25 @@ describe('createSeriesScorer (default ensemble + alarms)', () => {
     expect(resolved[0]?.startedAt).toBe(at);
   });
 
+  it('rarely alarms on pure Gaussian noise: on average at most 0.5 firings per series over 3000 points', () => {
+    // The record scale alarms on what beats everything the series has done; in i.i.d. noise new
+    // extremes keep appearing (ever more rarely), so a few false alarms are expected — this bounds
+    // their rate for the default rules (measured with these seeds: 0.35 per series; the previous
+    // Gaussian-scale default ensemble and rules: 0.65).
+    const scorer = createSeriesScorer(defaultDetectorConfig());
+    let firing = 0;
+    const series = 20;
+    for (let seed = 1; seed <= series; seed++) {
+      const state = scorer.init();
+      const noise = gauss(100 + seed);
+      for (let i = 0; i < 3000; i++) {
+        const { events } = scorer.update(state, { ts: T0 + i * STEP, value: 41 + 2 * noise() }, meta);
+        firing += events.filter((e) => e.state === 'firing').length;
+      }
+    }
+    expect(firing / series).toBeLessThanOrEqual(0.5);
+  });
+
   it('keeps the per-series state of all five detectors and the alarms under 4 KB of JSON', () => {
     const scorer = createSeriesScorer(defaultDetectorConfig());
     const state = scorer.init();
@@ -141,7 +160,7 @@ describe('createSeriesScorer (default ensemble + alarms)', () => {
       expect(Object.values(slow.score.scores)).toEqual([...fast.scores]);
       expect(JSON.stringify(fast.events)).toBe(JSON.stringify(slow.events));
     }
-    expect(scorer.names).toEqual(['zscore', 'robust', 'holt', 'seasonal', 'cusum']);
+    expect(scorer.names).toEqual(['range', 'robust', 'zscore', 'holt', 'seasonal']);
   });
 
   it('revives only states that fit its configuration', () => {
