@@ -1,14 +1,19 @@
 /**
- * `npm run bench [-- --json] [-- --points N] [-- --points-per-message N] [-- --skip-e2e]`
+ * `npm run bench [-- --json] [-- --points N] [-- --points-per-message N] [-- --skip-e2e] [-- --scale]`
  *
  * Runs the in-process detector benchmark (bench/detector.ts) and the end-to-end benchmark through
  * a real broker (bench/e2e.ts; Kafka started with infra/kafka ensureKafka unless KAFKA_BROKERS is
  * set, and stopped afterwards). Progress goes to stderr; a table to stdout; with --json the last
  * line of stdout is one JSON object with every figure.
+ *
+ * --scale (opt-in: about 3 more minutes) adds the scale-out benchmark (bench/scale.ts): 1, 2 and 4
+ * worker processes on 8 partitions, and the handover time after a SIGKILL
+ * (workers_{1,2,4}_points_per_sec, handover_seconds; null without --scale).
  */
 import { ensureKafka, type KafkaHandle } from '../infra/kafka/broker.js';
 import { runDetectorBench } from './detector.js';
 import { type E2eBenchResult, runE2eBench } from './e2e.js';
+import { runScaleBench, type ScaleBenchResult } from './scale.js';
 
 const TARGETS = {
   detector_points_per_sec: { min: 1_000_000 },
@@ -40,12 +45,14 @@ async function main(): Promise<void> {
   const json = flag('json');
   const points = option('points') ? Number(option('points')) : undefined;
   const skipE2e = flag('skip-e2e');
+  const scale = flag('scale');
 
   say('detector ensemble, in process, one core');
   const det = await runDetectorBench({ progress: (m) => say(`  ${m}`) });
 
   let e2e: E2eBenchResult | null = null;
-  if (!skipE2e) {
+  let sc: ScaleBenchResult | null = null;
+  if (!skipE2e || scale) {
     let kafka: KafkaHandle | null = null;
     const stop = async () => {
       const k = kafka;
@@ -64,12 +71,18 @@ async function main(): Promise<void> {
         `Kafka at ${kafka.brokers.join(',')}${kafka.external ? ' (KAFKA_BROKERS)' : ' (local, started for this run)'}`,
       );
       const ppm = option('points-per-message');
-      e2e = await runE2eBench({
-        brokers: kafka.brokers,
-        points,
-        pointsPerMessage: ppm === undefined ? undefined : Number(ppm),
-        progress: (m) => say(m),
-      });
+      if (!skipE2e) {
+        e2e = await runE2eBench({
+          brokers: kafka.brokers,
+          points,
+          pointsPerMessage: ppm === undefined ? undefined : Number(ppm),
+          progress: (m) => say(m),
+        });
+      }
+      if (scale) {
+        say('scale-out: worker processes in one consumer group, 8 partitions');
+        sc = await runScaleBench({ brokers: kafka.brokers, progress: (m) => say(`  ${m}`) });
+      }
     } finally {
       await stop();
       process.off('SIGINT', onSignal);
@@ -119,6 +132,26 @@ async function main(): Promise<void> {
       ],
     );
   }
+  if (sc) {
+    const w = (n: number | null) => (n === null ? 'n/a' : `${num(n)} points/s`);
+    rows.push(
+      [`scale: 1 worker process (${sc.scale_partitions} partitions)`, w(sc.workers_1_points_per_sec), ''],
+      ['scale: 2 worker processes', w(sc.workers_2_points_per_sec), ''],
+      ['scale: 4 worker processes', w(sc.workers_4_points_per_sec), ''],
+      [
+        'handover after SIGKILL (state changelog)',
+        `${sc.handover_seconds.toFixed(2)} s`,
+        `detect ${sc.handover_detect_seconds.toFixed(2)} s + resume ${sc.handover_resume_seconds.toFixed(2)} s, ${sc.handover_lost_points} points lost`,
+      ],
+      [
+        'handover after SIGKILL (changelog off: full replay)',
+        sc.handover_seconds_full_replay === null ? 'n/a' : `${sc.handover_seconds_full_replay.toFixed(2)} s`,
+        sc.handover_resume_seconds_full_replay === null
+          ? ''
+          : `resume ${sc.handover_resume_seconds_full_replay.toFixed(2)} s`,
+      ],
+    );
+  }
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
   console.log('');
@@ -126,6 +159,7 @@ async function main(): Promise<void> {
   console.log(`${'-'.repeat(w0)}  ${'-'.repeat(w1)}  ------`);
   for (const [a, b, c] of rows) console.log(`${a.padEnd(w0)}  ${b.padStart(w1)}  ${c}`);
   if (skipE2e) console.log('(e2e skipped: --skip-e2e)');
+  if (!sc) console.log('(scale-out and handover not measured: add --scale)');
 
   if (json) {
     const out = {
@@ -149,6 +183,22 @@ async function main(): Promise<void> {
             latency_produce_ack_p99_ms: e2e.latency_produce_ack_p99_ms,
             e2e_latency_p50_ms_no_scores: e2e.e2e_latency_p50_ms_no_scores,
             e2e_latency_p99_ms_no_scores: e2e.e2e_latency_p99_ms_no_scores,
+          }
+        : {}),
+      // scale-out (--scale)
+      workers_1_points_per_sec: sc?.workers_1_points_per_sec ?? null,
+      workers_2_points_per_sec: sc?.workers_2_points_per_sec ?? null,
+      workers_4_points_per_sec: sc?.workers_4_points_per_sec ?? null,
+      handover_seconds: sc?.handover_seconds ?? null,
+      ...(sc
+        ? {
+            handover_detect_seconds: sc.handover_detect_seconds,
+            handover_resume_seconds: sc.handover_resume_seconds,
+            handover_lost_points: sc.handover_lost_points,
+            handover_seconds_full_replay: sc.handover_seconds_full_replay,
+            handover_resume_seconds_full_replay: sc.handover_resume_seconds_full_replay,
+            scale_partitions: sc.scale_partitions,
+            scale_points: sc.scale_points,
           }
         : {}),
     };

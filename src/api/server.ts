@@ -2,16 +2,36 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { PipelineConfig } from '../config/pipeline.js';
+import { createMetrics, type Metrics } from '../metrics/registry.js';
+import { installAuth, REDACT_PATHS, SECURITY_SCHEMES } from './auth.js';
+import { installCors } from './cors.js';
 import { ApiError, PayloadTooLargeError } from './errors.js';
+import type { HealDeps } from './heal.js';
+import { installHttpMetrics } from './http-metrics.js';
+import { type ApiKeyConfig, createKeyring } from './keys.js';
+import { actionsRoutes } from './routes/actions.js';
 import { anomaliesRoutes } from './routes/anomalies.js';
+import { dashboardRoutes } from './routes/dashboard.js';
 import { openapiRoute } from './routes/docs.js';
 import { type HealthCheck, healthRoutes } from './routes/health.js';
 import { metricsRoutes, type PointSink } from './routes/metrics.js';
+import { prometheusRoute } from './routes/prometheus.js';
 import { seriesRoutes } from './routes/series.js';
+import { type StreamOptions, type StreamSource, streamRoute } from './routes/stream.js';
+import { type CorsConfig, RateLimitConfig } from './security.js';
 import type { Views } from './views.js';
 
+type PipelineApi = PipelineConfig['api'];
+
+/** The pipeline's `api:` section; the security fields may be left out (no keys, default rate limit, no CORS). */
+export type ApiConfig = Omit<PipelineApi, 'keys' | 'rateLimit' | 'cors'> & {
+  keys?: ApiKeyConfig[];
+  rateLimit?: { max: number; window: number };
+  cors?: CorsConfig;
+};
+
 export interface ApiDeps {
-  config: PipelineConfig['api'];
+  config: ApiConfig;
   /** the Kafka producer (or a fake in unit tests) */
   sink: PointSink;
   /** bounded in-memory views, fed by `startViewFeed` */
@@ -22,6 +42,14 @@ export interface ApiDeps {
   logger?: boolean | object;
   /** POST /v1/metrics answers 503 when the sink takes longer (default 10 s) */
   sinkTimeoutMs?: number;
+  /** the process's metrics registry for GET /metrics (default: a new one with process metrics) */
+  metrics?: Metrics;
+  /** GET /v1/stream tuning, and extra event sources pushed into every stream */
+  stream?: Omit<StreamOptions, 'views' | 'sources'> & { sources?: StreamSource[] };
+  /** serve the web dashboard at /dashboard/ (default true) */
+  dashboard?: boolean;
+  /** the heal engine running in this process: /v1/actions, approvals, `action` stream events */
+  heal?: HealDeps;
 }
 
 const VERSION = '0.1.0';
@@ -48,13 +76,18 @@ export function toApiError(err: unknown, bodyLimitBytes: number): ApiError {
   return new ApiError(Math.max(status, 500), 'internal', 'internal error', false, undefined, { cause: err });
 }
 
-/** Fastify 5 takes pino options as `logger` but an existing logger only as `loggerInstance`. */
+/**
+ * Fastify 5 takes pino options as `logger` but an existing logger only as `loggerInstance`. Options
+ * get the secret headers redacted; a given logger instance must bring its own redaction.
+ */
 function loggerOption(logger: ApiDeps['logger']): { logger: boolean | object } | { loggerInstance: FastifyBaseLogger } {
   const l = logger as Partial<FastifyBaseLogger> | undefined;
   if (l && typeof l === 'object' && typeof l.child === 'function' && typeof l.info === 'function') {
     return { loggerInstance: l as FastifyBaseLogger };
   }
-  return { logger: logger ?? false };
+  if (!logger) return { logger: false };
+  const redact = { paths: REDACT_PATHS, censor: '[redacted]' };
+  return { logger: logger === true ? { redact } : { ...(logger as object), redact } };
 }
 
 /**
@@ -64,6 +97,8 @@ function loggerOption(logger: ApiDeps['logger']): { logger: boolean | object } |
  */
 export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   const { config } = deps;
+  const keyring = createKeyring(config.keys ?? []);
+  const metrics = deps.metrics ?? createMetrics();
   const app = Fastify({ ...loggerOption(deps.logger), bodyLimit: config.bodyLimitBytes });
 
   app.setValidatorCompiler(() => (data) => ({ value: data }));
@@ -72,7 +107,8 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
   app.setErrorHandler((err, req, reply) => {
     const apiErr = toApiError(err, config.bodyLimitBytes);
     if (apiErr.code === 'internal') req.log.error({ err }, 'unhandled error');
-    if (apiErr.retriable) reply.header('retry-after', '1');
+    if (apiErr.retriable && !reply.hasHeader('retry-after')) reply.header('retry-after', '1');
+    if (apiErr.status === 401) reply.header('www-authenticate', 'Bearer realm="faultline"');
     return reply.code(apiErr.status).send(apiErr.toBody());
   });
   app.setNotFoundHandler((req, reply) =>
@@ -92,17 +128,45 @@ export async function buildApi(deps: ApiDeps): Promise<FastifyInstance> {
       tags: [
         { name: 'ingest', description: 'Metric points into Kafka' },
         { name: 'results', description: 'Anomalies and scores, read from Kafka into bounded views' },
-        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'health', description: 'Liveness, readiness and Prometheus metrics' },
+        { name: 'actions', description: 'Self-healing: status, approvals (when the heal engine runs in this process)' },
         { name: 'docs', description: 'This document' },
       ],
+      components: { securitySchemes: SECURITY_SCHEMES },
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  installCors(app, config.cors ?? { origins: [] });
+  installHttpMetrics(app, metrics);
+  await installAuth(app, { keyring, rateLimit: config.rateLimit ?? RateLimitConfig.parse({}) });
+
+  const ingested = metrics.counter({
+    name: 'faultline_api_points_ingested_total',
+    help: 'Metric points accepted by POST /v1/metrics and written to Kafka',
+  });
   await app.register(healthRoutes, { health: deps.health });
-  await app.register(metricsRoutes, { sink: deps.sink, sinkTimeoutMs: deps.sinkTimeoutMs ?? 10_000 });
+  await app.register(prometheusRoute, { metrics });
+  await app.register(metricsRoutes, {
+    sink: deps.sink,
+    sinkTimeoutMs: deps.sinkTimeoutMs ?? 10_000,
+    onAccepted: (n) => ingested.inc(undefined, n),
+  });
   await app.register(anomaliesRoutes, { views: deps.views });
   await app.register(seriesRoutes, { views: deps.views });
+  const heal = deps.heal;
+  const streamSources: StreamSource[] = [...(deps.stream?.sources ?? [])];
+  if (heal) {
+    streamSources.push((emit) => heal.records.subscribe((r) => r.kind === 'action' && emit('action', r.action)));
+    await app.register(actionsRoutes, heal);
+  }
+  await app.register(streamRoute, {
+    ...deps.stream,
+    sources: streamSources,
+    views: deps.views,
+    heal: heal !== undefined,
+  });
+  if (deps.dashboard ?? true) await app.register(dashboardRoutes);
   await app.register(openapiRoute);
 
   await app.ready();

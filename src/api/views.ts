@@ -25,6 +25,18 @@ export interface SeriesQuery {
   limit?: number | undefined;
 }
 
+/** A change to the views, as pushed to subscribers (the SSE stream, metrics). */
+export type ViewUpdate =
+  /** an anomaly event was kept (a stale redelivery that does not supersede the kept state is not reported) */
+  | {
+      kind: 'anomaly';
+      event: AnomalyEvent;
+      /** false when the kept event already had this id and state (a redelivery or an update of the same state) */
+      transition: boolean;
+    }
+  /** a batch of scored points of one series was added */
+  | { kind: 'scores'; batch: SeriesScores };
+
 /**
  * Bounded in-memory read models, fed from the anomaly and scores topics. Upstream delivery is
  * at-least-once, so both inputs are idempotent: an anomaly event replaces the kept one with the
@@ -39,6 +51,11 @@ export interface Views {
   /** highest last score first */
   listSeries(query?: SeriesQuery): SeriesSummary[];
   stats(): { anomalies: number; series: number };
+  /**
+   * Calls `listener` synchronously with every accepted change; returns the unsubscribe function.
+   * A listener that throws is isolated: the update and the other listeners go on.
+   */
+  subscribe(listener: (u: ViewUpdate) => void): () => void;
 }
 
 interface SeriesEntry {
@@ -72,6 +89,17 @@ export function createViews(limits: ViewLimits): Views {
   const anomalies = new Map<string, Kept>(); // insertion order = arrival order
   const series = new Map<string, SeriesEntry>(); // insertion order = least recently updated first
   let seq = 0;
+  const listeners = new Set<(u: ViewUpdate) => void>();
+
+  function emit(u: ViewUpdate): void {
+    for (const l of listeners) {
+      try {
+        l(u);
+      } catch {
+        // a subscriber's bug must not break the views or the other subscribers
+      }
+    }
+  }
 
   /** Gets the entry and marks it most recently updated, evicting the least recently updated past the bound. */
   function touch(source: string, metric: string): SeriesEntry {
@@ -135,12 +163,14 @@ export function createViews(limits: ViewLimits): Views {
       }
       const entry = touch(event.source, event.metric);
       if (!entry.lastAnomaly || supersedes(entry.lastAnomaly, event)) entry.lastAnomaly = event;
+      if (listeners.size > 0) emit({ kind: 'anomaly', event, transition: prev?.event.state !== event.state });
     },
 
     addScores(batch) {
       if (batch.points.length === 0) return;
       const entry = touch(batch.source, batch.metric);
       for (const p of batch.points) addPoint(entry, p);
+      if (listeners.size > 0) emit({ kind: 'scores', batch });
     },
 
     anomalies(query = {}) {
@@ -197,6 +227,13 @@ export function createViews(limits: ViewLimits): Views {
 
     stats() {
       return { anomalies: anomalies.size, series: series.size };
+    },
+
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
     },
   };
 }

@@ -27,6 +27,8 @@ export function buildProgram(): Command {
     .option('--no-demo', 'no demo producer')
     .option('--port <port>', 'API port (0 = a free port; default from the pipeline or $FAULTLINE_API_PORT)')
     .option('--host <host>', 'API bind address (default from the pipeline or $FAULTLINE_API_HOST)')
+    .option('--insecure', 'allow an open API (no API keys configured) on a non-loopback address')
+    .option('--workers <n>', 'run n detect workers as supervised processes (restarted when they crash)')
     .action(async (opts) => (await import('./commands/start.js')).runStart(opts));
 
   program
@@ -66,6 +68,28 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./commands/worker.js')).runWorker(opts));
 
   program
+    .command('backtest')
+    .description(
+      'run a pipeline over stored history (file or topic) with the live code: what it would have flagged, and with --events the difference from what happened',
+    )
+    .requiredOption(
+      '--from <source>',
+      'history: a CSV/JSONL file, or topic[@start..end] (ISO 8601 or epoch ms, data time; history before start trains the detectors)',
+    )
+    .option('-p, --pipeline <file>', 'pipeline YAML to test (detectors, ensemble, alarm rules)')
+    .option(
+      '--events <source>',
+      'the anomaly events that actually happened (JSONL file or topic): report the difference',
+    )
+    .option('--json', 'print the report as JSON (byte-identical for the same input)')
+    .option('--brokers <list>', BROKERS_HELP)
+    .option('--source <name>', SOURCE_HELP)
+    .option('--metric <name>', METRIC_HELP)
+    .action(async (opts) => {
+      await (await import('./commands/backtest.js')).runBacktest(opts);
+    });
+
+  program
     .command('validate')
     .description('check a pipeline YAML file (exit 2 with file:line: path: problem when invalid)')
     .argument('<pipeline>', 'pipeline YAML file')
@@ -94,6 +118,28 @@ export function buildProgram(): Command {
     .option('--json', 'print the result as JSON')
     .action(async (opts) => {
       await (await import('./commands/train.js')).runTrain(opts);
+    });
+
+  program
+    .command('chaos')
+    .description(
+      'run a chaos scenario on a simulated cluster (detectors → heal engine → actions, in simulated time) and print its scorecard',
+    )
+    .option('--scenario <name>', 'standard (12 nodes, 30 faults over a day) | quick | burst', 'standard')
+    .option('--seed <n>', 'seed of the cluster and its fault schedule (default 1)')
+    .option('-p, --pipeline <file>', 'pipeline YAML with detectors, alarms and heal (default pipelines/chaos.yaml)')
+    .option('--actuator <kind>', 'sim (in process) or webhook (HTTP to the simulator on loopback)', 'sim')
+    .option(
+      '--predictor <name>',
+      'fault predictor model acting on early warnings, or "none" (default: chaos-predictor when installed)',
+    )
+    .option('--models-dir <dir>', 'model registry folder (default: the models folder of faultline)')
+    .option('--write-history <dir>', 'instead of a run: write simulated history to train a predictor on')
+    .option('--days <n>', 'with --write-history: days of history (default 5)')
+    .option('--no-progress', 'no progress bar')
+    .option('--json', 'also print the scorecard as one JSON object (the last line)')
+    .action(async (opts) => {
+      await (await import('./commands/chaos.js')).runChaosCommand(opts);
     });
 
   program.exitOverride();

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { ApiKeyConfig } from '../api/keys.js';
+import { CorsConfig, RateLimitConfig } from '../api/security.js';
 import { TOPICS } from '../contracts/topics.js';
 import { DetectorConfig } from '../detect/config.js';
 import { HealConfig } from '../heal/config.js';
@@ -71,6 +73,10 @@ export const PipelineConfig = z
         anomaliesKept: z.number().int().positive().default(10_000),
         seriesKept: z.number().int().positive().default(10_000),
         pointsPerSeries: z.number().int().positive().default(500),
+        /** hashed API keys with scopes (plus FAULTLINE_API_KEYS); none = open API, loopback only */
+        keys: z.array(ApiKeyConfig).default([]),
+        rateLimit: RateLimitConfig.prefault({}),
+        cors: CorsConfig.prefault({}),
       })
       .strict()
       .prefault({}),

@@ -19,6 +19,8 @@ export const TOPICS = {
   labels: 'faultline.labels',
   /** Messages that failed validation, with their original bytes and the reason in headers. */
   dlq: 'faultline.dlq',
+  /** Compacted changelog of per-series detector state (key = series id): warm handover between workers. */
+  state: 'faultline.state',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];

@@ -56,6 +56,24 @@ export interface RunConsumerOptions {
   /** state derived from this partition is invalid (newly assigned, revoked, offsets jumped): drop it */
   onPartitionReset?(topic: string, partition: number, reason: string): void;
   /**
+   * Warm start of a cold partition (after `onPartitionReset`): restore the partition's state from a
+   * checkpoint and return the offset it resumes from — the first input offset the restored state
+   * does NOT cover. Messages in [from, committed) are then handed over with `replay: true` (state
+   * only), live processing goes on from `committed`. `committed` is where the group resumes (the
+   * first offset fetched). Return null when there is no usable checkpoint: the partition is then
+   * rebuilt as without this hook (`replayOnResume`). Must not throw (fall back to null instead).
+   */
+  restore?(topic: string, partition: number, committed: string, ctx: BatchContext): Promise<{ from: string } | null>;
+  /** an offset commit succeeded: every message of the partition below `offset` is processed and delivered */
+  onCommitted?(topic: string, partition: number, offset: string): void;
+  /** a rebalance started: this member is about to lose (eager protocol) its partitions */
+  onRebalancing?(): void;
+  /**
+   * stop(): called once the batches in progress finished and their commits settled, while this
+   * member still holds its partitions (before leaving the group) — e.g. a final checkpoint.
+   */
+  beforeLeave?(): Promise<void>;
+  /**
    * On a cold partition that resumes from a committed offset, re-read it from the earliest retained
    * offset and hand the already-committed messages over with `replay: true` (default false).
    */
@@ -85,6 +103,8 @@ export interface ConsumerStats {
   retries: number;
   poisonBatches: number;
   rebuilds: number;
+  /** cold partitions resumed from a checkpoint (`restore`) instead of a full rebuild */
+  restores: number;
 }
 
 export interface ConsumerRunner {
@@ -96,6 +116,8 @@ export interface ConsumerRunner {
   /** messages behind the high watermark over the assigned partitions, as of the last batches */
   lag(): number;
   stats(): ConsumerStats;
+  /** bumped on every group join: work captured under an older generation may belong to another member now */
+  generation(): number;
 }
 
 const DONE: Promise<void> = Promise.resolve();
@@ -135,6 +157,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
     retries: 0,
     poisonBatches: 0,
     rebuilds: 0,
+    restores: 0,
   };
   const tracker = new PartitionTracker();
   const lags = new Map<string, number>();
@@ -178,6 +201,9 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
         .join(' '),
     });
     markReady();
+  });
+  consumer.on(consumer.events.REBALANCING, () => {
+    if (running) opts.onRebalancing?.();
   });
   consumer.on(consumer.events.CRASH, (e) => {
     log.error('consumer crashed', { error: describeError(e.payload.error), restart: e.payload.restart });
@@ -258,6 +284,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
         if (!commitFn) throw new Error('no batch seen yet');
         await commitFn({ topics: [{ topic, partitions: [{ partition, offset }] }] });
         stats.commits++;
+        opts.onCommitted?.(topic, partition, offset);
         return;
       } catch (e) {
         const type = errorType(e);
@@ -302,7 +329,48 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
     };
 
     const state = tracker.check(topic, partition, first);
-    if (state.cold) {
+    let restored = false;
+    if (state.cold && opts.restore) {
+      opts.onPartitionReset?.(topic, partition, state.reason);
+      const r = await opts.restore(topic, partition, first, ctx);
+      if (!running) return;
+      if (r !== null) {
+        let from = BigInt(r.from);
+        const committed = BigInt(first);
+        if (from < committed) {
+          let low: bigint | null = null;
+          try {
+            low = await lowWatermark(topic, partition);
+          } catch (e) {
+            log.warn('could not read the earliest offset', { topic, partition, error: describeError(e) });
+          }
+          if (low !== null && from < low) {
+            log.warn('checkpoint is older than the retained input: the messages in between are gone', {
+              topic,
+              partition,
+              checkpoint: from,
+              earliest: low,
+            });
+            from = low;
+          }
+        }
+        stats.restores++;
+        if (from < committed) {
+          log.info('resuming partition from its checkpoint', { topic, partition, from, until: first });
+          tracker.start(topic, partition, from, committed);
+          consumer.seek({ topic, partition, offset: from.toString() });
+          return;
+        }
+        tracker.start(topic, partition, from);
+        restored = true;
+        if (from > committed) {
+          consumer.seek({ topic, partition, offset: from.toString() });
+          return;
+        }
+        // from === committed: this batch is live
+      }
+    }
+    if (state.cold && !restored) {
       let low: bigint | null = null;
       for (let attempt = 1; opts.replayOnResume && low === null; attempt++) {
         if (!running) return;
@@ -313,7 +381,7 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
           await sleep(Math.min(maxDelay, initialDelay * 2 ** Math.min(attempt - 1, 20)), ctx.heartbeat);
         }
       }
-      opts.onPartitionReset?.(topic, partition, state.reason);
+      if (!opts.restore) opts.onPartitionReset?.(topic, partition, state.reason);
       if (low !== null && low < BigInt(first)) {
         stats.rebuilds++;
         log.info('rebuilding partition state by replay', { topic, partition, from: low, until: first });
@@ -439,6 +507,13 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
         await Promise.race([Promise.all([...inHandler]), new Promise((r) => setTimeout(r, graceMs))]);
         await drainChains(Math.max(0, graceMs - (Date.now() - started)));
         clearTimeout(grace);
+        if (opts.beforeLeave) {
+          try {
+            await opts.beforeLeave();
+          } catch (e) {
+            log.warn('before-leave hook failed', { error: describeError(e) });
+          }
+        }
         abort.abort();
         await consumer.disconnect();
         const a = admin as Admin | null;
@@ -453,5 +528,6 @@ export async function runConsumer(opts: RunConsumerOptions): Promise<ConsumerRun
       return n;
     },
     stats: () => ({ ...stats }),
+    generation: () => epoch,
   };
 }

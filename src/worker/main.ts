@@ -4,7 +4,8 @@
  *   tsx src/worker/main.ts --pipeline pipelines/default.yaml [--brokers host:port,...]
  *
  * Brokers: --brokers, else the pipeline's kafka.brokers, else $KAFKA_BROKERS (a worker never starts
- * a broker). Logs to stderr. On SIGTERM/SIGINT it stops consuming (the batch in progress is finished
+ * a broker). Series state is checkpointed to the state changelog every --checkpoint-every ms
+ * (default 5000) so another worker takes over a partition warm. Logs to stderr. On SIGTERM/SIGINT it stops consuming (the batch in progress is finished
  * and committed, or left uncommitted), flushes the producer, leaves the group and exits 0; a second
  * signal exits at once. Every 30 s (and at exit) it logs its stats.
  */
@@ -22,6 +23,8 @@ interface Args {
   logLevel: string;
   sessionTimeout?: string;
   statsEvery: string;
+  checkpointEvery: string;
+  stateTopic?: string;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -33,6 +36,12 @@ async function main(argv: string[]): Promise<number> {
     .option('--log-level <level>', 'debug | info | warn | error', 'info')
     .option('--session-timeout <ms>', 'consumer group session timeout (default 10000)')
     .option('--stats-every <ms>', 'log stats this often (0 = never)', '30000')
+    .option(
+      '--checkpoint-every <ms>',
+      'checkpoint series state to the state changelog this often (0 = no changelog: full replay on reassignment)',
+      '5000',
+    )
+    .option('--state-topic <name>', 'state changelog topic (default faultline.state, or <group>.state)')
     .parse(argv);
   const args = program.opts<Args>();
   const level: LogLevel = isLogLevel(args.logLevel) ? args.logLevel : 'info';
@@ -61,11 +70,20 @@ async function main(argv: string[]): Promise<number> {
 
   const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-worker`, log });
   const sessionTimeout = args.sessionTimeout ? Number(args.sessionTimeout) : undefined;
+  const checkpointEvery = Number(args.checkpointEvery);
+  if (!Number.isFinite(checkpointEvery) || checkpointEvery < 0) {
+    log.error(`--checkpoint-every: expected milliseconds >= 0, got ${JSON.stringify(args.checkpointEvery)}`);
+    return 2;
+  }
   const worker = await startDetectWorker({
     kafka,
     pipeline,
     log,
     consumer: sessionTimeout ? { sessionTimeout, heartbeatInterval: Math.max(500, sessionTimeout / 6) } : {},
+    checkpoint:
+      checkpointEvery > 0
+        ? { intervalMs: checkpointEvery, ...(args.stateTopic ? { topic: args.stateTopic } : {}) }
+        : false,
   });
   log.info('started', { pipeline: args.pipeline, brokers: brokers.join(','), group: pipeline.worker.groupId });
 

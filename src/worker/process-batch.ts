@@ -23,6 +23,8 @@ export interface BatchOutputs {
   /** messages to produce, at most one entry per topic */
   topicMessages: TopicMessages[];
   points: number;
+  /** points of a replay slice applied to state (no outputs) */
+  replayed: number;
   dlq: number;
   events: number;
   firing: number;
@@ -74,6 +76,7 @@ export function processBatch<S>(batch: ConsumedBatch, opts: BatchProcessorOption
   const out: BatchOutputs = {
     topicMessages: [],
     points: 0,
+    replayed: 0,
     dlq: 0,
     events: 0,
     firing: 0,
@@ -123,6 +126,11 @@ export function processBatch<S>(batch: ConsumedBatch, opts: BatchProcessorOption
         lastEntry = entry;
         lastAcc = acc;
       }
+      if (entry.skipUntil >= 0) {
+        // restored from a checkpoint that already covers this offset (see SeriesEntry.skipUntil)
+        if (Number(m.offset) <= entry.skipUntil) continue;
+        entry.skipUntil = -1;
+      }
       const meta: SeriesMeta = p.labels ? { source: p.source, metric: p.metric, labels: p.labels } : acc.meta;
       let events: readonly AnomalyEvent[];
       let score: Score | undefined;
@@ -140,7 +148,10 @@ export function processBatch<S>(batch: ConsumedBatch, opts: BatchProcessorOption
         continue;
       }
       table.observe(entry, p.ts);
-      if (!live) continue;
+      if (!live) {
+        out.replayed++;
+        continue;
+      }
       out.points++;
       if (emitScores && score) {
         acc.points.push(score);

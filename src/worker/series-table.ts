@@ -5,6 +5,9 @@
  *   minus the ttl is dropped. The data-time watermark is capped at wall clock + 1 day, so one
  *   point with a absurd future timestamp can't wipe every series.
  * An evicted series that comes back starts fresh (it learns again).
+ *
+ * For checkpoints (checkpoint.ts) an entry is marked `dirty` whenever a batch touches it, and
+ * `onDrop` reports evictions and expirations (the changelog deletes those series too).
  */
 export interface SeriesEntry<S> {
   state: S;
@@ -12,6 +15,14 @@ export interface SeriesEntry<S> {
   partition: number;
   /** newest data timestamp seen for this series */
   lastTs: number;
+  /** touched since the last checkpoint captured it */
+  dirty: boolean;
+  /**
+   * restored from a checkpoint that covers input offsets up to here (beyond the partition's
+   * resume point): points at offsets <= skipUntil are already in the state and must be skipped.
+   * -1 = none.
+   */
+  skipUntil: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -23,7 +34,16 @@ export class SeriesTable<S> {
   evictions = 0;
   expirations = 0;
 
-  constructor(private readonly opts: { maxSeries: number; ttlMs: number; init: () => S; now?: () => number }) {}
+  constructor(
+    private readonly opts: {
+      maxSeries: number;
+      ttlMs: number;
+      init: () => S;
+      now?: () => number;
+      /** a series was evicted (maxSeries) or expired (ttl): not called for dropPartition/clear */
+      onDrop?: (id: string, entry: SeriesEntry<S>) => void;
+    },
+  ) {}
 
   get size(): number {
     return this.map.size;
@@ -36,16 +56,38 @@ export class SeriesTable<S> {
       this.map.delete(id);
       this.map.set(id, e);
       e.partition = partition;
+      e.dirty = true;
       return e;
     }
-    e = { state: this.opts.init(), partition, lastTs: Number.NEGATIVE_INFINITY };
+    e = { state: this.opts.init(), partition, lastTs: Number.NEGATIVE_INFINITY, dirty: true, skipUntil: -1 };
     this.map.set(id, e);
+    this.evictOverflow();
+    return e;
+  }
+
+  /** put a series' state restored from a checkpoint (most recently used, not dirty) */
+  put(id: string, partition: number, state: S, lastTs: number, skipUntil = -1): SeriesEntry<S> {
+    this.map.delete(id);
+    const e: SeriesEntry<S> = { state, partition, lastTs, dirty: false, skipUntil };
+    this.map.set(id, e);
+    if (Number.isFinite(lastTs)) this.observe(e, lastTs);
+    this.evictOverflow();
+    return e;
+  }
+
+  /** every entry, least recently used first (do not add or remove while iterating) */
+  entries(): IterableIterator<[string, SeriesEntry<S>]> {
+    return this.map.entries();
+  }
+
+  private evictOverflow(): void {
     while (this.map.size > this.opts.maxSeries) {
       const oldest = this.map.keys().next().value as string;
+      const dropped = this.map.get(oldest) as SeriesEntry<S>;
       this.map.delete(oldest);
       this.evictions++;
+      this.opts.onDrop?.(oldest, dropped);
     }
-    return e;
   }
 
   peek(id: string): SeriesEntry<S> | undefined {
@@ -72,6 +114,7 @@ export class SeriesTable<S> {
       if (e.lastTs < cutoff) {
         this.map.delete(id);
         n++;
+        this.opts.onDrop?.(id, e);
       }
     }
     this.expirations += n;

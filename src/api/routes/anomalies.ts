@@ -7,6 +7,7 @@ export const anomaliesRoutes: FastifyPluginAsync<{ views: Views }> = async (app,
   app.get(
     '/v1/anomalies',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['results'],
         summary: 'Recent anomaly events, newest first',

@@ -15,6 +15,7 @@ export const healthRoutes: FastifyPluginAsync<{ health: HealthCheck }> = async (
   app.get(
     '/healthz',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['health'],
         summary: 'Liveness: the process answers',
@@ -27,6 +28,7 @@ export const healthRoutes: FastifyPluginAsync<{ health: HealthCheck }> = async (
   app.get(
     '/readyz',
     {
+      config: { rateLimit: false },
       schema: {
         tags: ['health'],
         summary: 'Readiness: the broker is reachable and the view consumers have their partitions',

@@ -21,6 +21,8 @@ export interface MetricsRouteOptions {
   sink: PointSink;
   /** a sink call slower than this answers 503 (the points may still be written: delivery is at-least-once) */
   sinkTimeoutMs: number;
+  /** called with the number of points once the sink accepted them */
+  onAccepted?: (points: number) => void;
 }
 
 function isPlainObject(x: unknown): x is Record<string, unknown> {
@@ -55,6 +57,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
   app.post(
     '/v1/metrics',
     {
+      config: { scope: 'ingest' },
       schema: {
         tags: ['ingest'],
         summary: 'Write metric points into Kafka',
@@ -82,6 +85,7 @@ export const metricsRoutes: FastifyPluginAsync<MetricsRouteOptions> = async (app
           err,
         );
       }
+      opts.onAccepted?.(points.length);
       return reply.code(202).send({ accepted: points.length });
     },
   );

@@ -18,6 +18,7 @@ export const seriesRoutes: FastifyPluginAsync<{ views: Views }> = async (app, { 
   app.get(
     '/v1/series',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['results'],
         summary: 'Known series with their last score, highest first',
@@ -38,6 +39,7 @@ export const seriesRoutes: FastifyPluginAsync<{ views: Views }> = async (app, { 
   app.get(
     '/v1/series/:source/:metric',
     {
+      config: { scope: 'read' },
       schema: {
         tags: ['results'],
         summary:

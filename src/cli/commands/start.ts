@@ -1,9 +1,20 @@
 import { ensureKafka } from '../../../infra/kafka/broker.js';
 import { startViewFeed } from '../../api/feed.js';
 import { createKafkaHealth } from '../../api/health.js';
+import { checkAccess, resolveApiKeys } from '../../api/security.js';
 import { buildApi } from '../../api/server.js';
 import { createViews } from '../../api/views.js';
+import { createSeriesScorer } from '../../detect/index.js';
+import {
+  createMetrics,
+  instrumentKafka,
+  instrumentModels,
+  instrumentViews,
+  instrumentWorkers,
+  timedScorer,
+} from '../../metrics/index.js';
 import { startDemo } from '../../sim/demo.js';
+import { startWorkerSupervisor, untilShutdownOrGaveUp } from '../../supervise/start-workers.js';
 import { ensureTopics } from '../../transport/admin.js';
 import { resolveBrokers } from '../../transport/brokers.js';
 import { createKafka } from '../../transport/kafka.js';
@@ -24,6 +35,10 @@ export interface StartOptions {
   demo?: string | boolean;
   port?: string;
   host?: string;
+  /** serve an open API (no keys) on a non-loopback address */
+  insecure?: boolean;
+  /** run this many detect workers as supervised child processes instead of one in this process */
+  workers?: string;
 }
 
 /** Something started, stopped in a fixed order on shutdown. */
@@ -56,6 +71,13 @@ export async function runStart(opts: StartOptions): Promise<void> {
   const { file, pipeline } = loadPipelineOption(opts.pipeline);
   if (opts.port !== undefined) pipeline.api.port = parsePort(opts.port);
   if (opts.host !== undefined) pipeline.api.host = opts.host;
+  let access: string;
+  try {
+    pipeline.api.keys = resolveApiKeys(pipeline.api.keys, process.env.FAULTLINE_API_KEYS);
+    access = checkAccess({ host: pipeline.api.host, keys: pipeline.api.keys, insecure: opts.insecure === true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const demo = opts.demo === false ? undefined : demoSource(typeof opts.demo === 'string' ? opts.demo : undefined);
   const { log, mute } = muteableLog(createLog({ name: 'faultline', level: 'warn' }));
 
@@ -117,12 +139,17 @@ export async function runStart(opts: StartOptions): Promise<void> {
       }),
     );
     const health = createKafkaHealth({ kafka, consumers: feed ? [feed] : [] });
+    const metrics = createMetrics();
+    instrumentViews(metrics, views, () => feed);
+    // the registry module pulls in tfjs: loaded at the first scrape, not at start-up
+    instrumentModels(metrics, async () => (await import('../../ml/registry.js')).listModels('models'));
     const app = await step(() =>
       buildApi({
         config: pipeline.api,
         sink: { sendPoints: (points) => producer.sendPoints(pipeline.topics.metrics, points) },
         views,
         health: health.check,
+        metrics,
       }),
     );
     if (app) {
@@ -136,10 +163,30 @@ export async function runStart(opts: StartOptions): Promise<void> {
     }
     if (feed) parts.push({ name: 'view feed', stop: () => feed.stop() });
 
-    const worker = await kafkaStep('starting the detect worker', () =>
-      startDetectWorker({ kafka, pipeline, log: log.child('worker') }),
-    );
+    const scorer = timedScorer(createSeriesScorer(pipeline), metrics);
+    const supervised =
+      opts.workers === undefined
+        ? undefined
+        : await step(async () =>
+            startWorkerSupervisor({ workers: opts.workers as string, pipelineFile: file, brokers, say }),
+          );
+    if (supervised) parts.push({ name: 'detect worker processes', stop: () => supervised.stop() });
+    const worker = supervised
+      ? undefined
+      : await kafkaStep('starting the detect worker', () =>
+          startDetectWorker({ kafka, pipeline, log: log.child('worker'), scorer }),
+        );
     if (worker) parts.push({ name: 'detect worker', stop: () => worker.stop() });
+    instrumentWorkers(metrics, () => (worker ? [{ id: '0', worker }] : []));
+    const kafkaMetrics = instrumentKafka(metrics, {
+      kafka,
+      dlqTopic: pipeline.topics.dlq,
+      groups: () => [
+        { groupId: pipeline.worker.groupId, topics: [pipeline.topics.metrics] },
+        ...(feed ? [{ groupId: feed.groupId, topics: [pipeline.topics.anomalies, pipeline.topics.scores] }] : []),
+      ],
+    });
+    parts.push({ name: 'metrics', stop: () => kafkaMetrics.close() });
 
     if (app && !stopping) {
       await app.listen({ host: pipeline.api.host, port: pipeline.api.port });
@@ -148,6 +195,9 @@ export async function runStart(opts: StartOptions): Promise<void> {
       const base = publicUrl(pipeline.api.host, port);
       writeStartState({ pid: process.pid, brokers, api: base, pipeline: file });
       say(`faultline API listening on ${base}`);
+      say(`  ${access}`);
+      say(`  dashboard: ${base}/dashboard/`);
+      say(`  metrics:   ${base}/metrics`);
       say(`  anomalies: ${base}/v1/anomalies`);
       say(`  series:    ${base}/v1/series`);
       say(`  API docs:  ${base}/docs`);
@@ -171,7 +221,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
     } else if (!stopping) {
       say('no demo producer: send metrics with POST /v1/metrics or `faultline replay <file>`; Ctrl-C stops everything');
     }
-    if (!stopping) await shutdown.promise;
+    if (!stopping) await untilShutdownOrGaveUp(shutdown.promise, supervised);
   } catch (err) {
     await stopAll();
     throw err;

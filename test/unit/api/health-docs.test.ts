@@ -106,12 +106,14 @@ describe('OpenAPI', () => {
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
         '/healthz',
+        '/metrics',
         '/openapi.json',
         '/readyz',
         '/v1/anomalies',
         '/v1/metrics',
         '/v1/series',
         '/v1/series/{source}/{metric}',
+        '/v1/stream',
       ].sort(),
     );
     const post = doc.paths['/v1/metrics'].post;

@@ -1,0 +1,24 @@
+/**
+ * Supervised processes: a one-for-one supervisor with an OTP restart intensity, and the detect
+ * worker as a supervised child (`faultline start --workers N`).
+ */
+export {
+  describeLimit,
+  type IntensityDecision,
+  type IntensityLimit,
+  IntensityLimitError,
+  RestartIntensity,
+  validateLimit,
+} from './intensity.js';
+export {
+  type ChildExit,
+  type ChildSpec,
+  type ChildState,
+  type ChildStatus,
+  type Supervisor,
+  type SupervisorEnd,
+  type SupervisorOptions,
+  type SupervisorStatus,
+  startSupervisor,
+} from './supervisor.js';
+export { type WorkerChildrenOptions, workerChildren, workerCommand } from './workers.js';
