@@ -9,6 +9,8 @@ export interface Signal {
   type: FaultType;
   severity: Severity;
   rule: string;
+  /** false: the source's own fault, never a symptom of a dependency (undefined: may be) */
+  symptom?: boolean;
 }
 
 interface CompiledRule {
@@ -35,15 +37,23 @@ export class Classifier {
       if (!c.metric.some((m) => m(event.metric))) continue;
       if (c.source.length > 0 && !c.source.some((m) => m(event.source))) continue;
       if (event.score < c.rule.minScore) continue;
+      if (!wayMatches(c.rule.direction, event)) continue;
       return {
         event,
         type: c.rule.type,
         severity: c.rule.severity[event.severity] ?? event.severity,
         rule: c.rule.name,
+        symptom: c.rule.symptom,
       };
     }
     return undefined;
   }
+}
+
+/** Whether the event deviates the way the rule cares about (no expected value: it does). */
+function wayMatches(direction: FaultRule['direction'], e: AnomalyEvent): boolean {
+  if (direction === 'any' || e.value === null || e.expected === null) return true;
+  return direction === 'above' ? e.value > e.expected : e.value < e.expected;
 }
 
 const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, critical: 2 };

@@ -20,6 +20,16 @@ export const FaultRule = z
     severity: z.partialRecord(Severity, Severity).default({}),
     /** ignore anomalies scored below this */
     minScore: z.number().min(0).max(1).default(0),
+    /**
+     * only deviations this way from the expected value (above: a rise, below: a drop) are faults; the
+     * other way (e.g. memory falling back after a restart) is not. Events without an expected value match.
+     */
+    direction: z.enum(['any', 'above', 'below']).default('any'),
+    /**
+     * false: such an anomaly is its source's own fault (the node is down, its disk is full), never a
+     * symptom of a failing dependency, so correlation does not fold it into the dependency's incident
+     */
+    symptom: z.boolean().default(true),
   })
   .strict();
 export type FaultRule = z.output<typeof FaultRule>;
@@ -114,6 +124,17 @@ const HealConfigObject = z
         groupWait: Duration.prefault('15s'),
         /** an escalated or recommended incident with no new anomaly for this long is closed (data time) */
         closeIdle: Duration.prefault('6h'),
+        /**
+         * anomalies that may be symptoms (rule `symptom: true`: errors, latency, cpu ...) on the other members
+         * of an incident root's group are symptoms of it: the load of a failed, restarted or drained member
+         * moved to them
+         */
+        peerSymptoms: z.boolean().default(false),
+        /**
+         * symptoms (of dependents, or peers with peerSymptoms) arriving this long after an incident closed
+         * are its aftermath (a promoted backup taking the load, callers recovering), not a new fault; 0 = off
+         */
+        aftermath: Duration.prefault('0s'),
       })
       .strict()
       .prefault({}),

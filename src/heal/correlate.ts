@@ -17,12 +17,14 @@ export interface Incident {
   mergedFrom: string[];
   /** how the incident was formed, for the audit */
   reasons: string[];
+  /** its root's first signal is the root's own fault (rule `symptom: false`): never absorbed as a symptom */
+  ownFault?: boolean;
 }
 
 export interface Correlation {
   incident: Incident;
-  /** how the signal was placed */
-  how: 'opened' | 'root' | 'symptom' | 'rerooted';
+  /** how the signal was placed (aftermath: a symptom of an incident closed moments ago; nothing to do) */
+  how: 'opened' | 'root' | 'symptom' | 'rerooted' | 'aftermath';
   /** incidents absorbed into `incident` (now closed) */
   merged: Incident[];
 }
@@ -40,10 +42,21 @@ const MAX_SIGNALS = 200;
 export class Correlator {
   private readonly open = new Map<string, Incident>();
 
+  /**
+   * `peersOf` (optional): the other members of a source's group; a signal that may be a symptom (its
+   * rule allows it) on a peer of an open incident's root is a symptom of it (load moved from the failing
+   * member).
+   */
   constructor(
     private readonly graph: DependencyGraph,
     private readonly windowMs: number,
+    private readonly peersOf?: (source: string) => readonly string[],
+    /** symptoms arriving this long after an incident closed are its aftermath (0: none) */
+    private readonly aftermathMs = 0,
   ) {}
+
+  /** incidents closed less than `aftermathMs` ago: they still explain symptoms, never new root signals */
+  private readonly recent = new Map<string, { incident: Incident; closedAt: number }>();
 
   add(signal: Signal): Correlation {
     const s = signal.event.source;
@@ -58,20 +71,17 @@ export class Correlator {
       return { incident: same, how: 'root', merged: [] };
     }
 
-    const upstream = live
-      .filter((i) => this.graph.dependsOn(s, i.root))
-      .sort((a, b) => this.graph.depth(a.root) - this.graph.depth(b.root) || a.openedAt - b.openedAt);
-    const cause = upstream[0];
-    if (cause) {
-      if (!cause.symptoms.includes(s)) {
-        cause.symptoms.push(s);
-        cause.reasons.push(`${s} depends on ${cause.root}: symptom`);
-      }
-      this.push(cause, signal);
-      return { incident: cause, how: 'symptom', merged: [] };
+    const mayBeSymptom = signal.symptom !== false;
+    if (mayBeSymptom) {
+      const open = this.explainedBy(s, live);
+      if (open) return this.symptom(open.incident, signal, open.why, 'symptom');
+      for (const [id, r] of this.recent) if (t - r.closedAt > this.aftermathMs) this.recent.delete(id);
+      const recent = [...this.recent.values()].filter((r) => r.closedAt <= t).map((r) => r.incident);
+      const closed = this.explainedBy(s, recent);
+      if (closed) return this.symptom(closed.incident, signal, closed.why, 'aftermath');
     }
 
-    const downstream = live.filter((i) => this.graph.dependsOn(i.root, s));
+    const downstream = live.filter((i) => !i.ownFault && this.graph.dependsOn(i.root, s));
     const openedAt = Math.min(t, ...downstream.map((i) => i.openedAt));
     const incident: Incident = {
       id: faultId(s, openedAt),
@@ -82,6 +92,7 @@ export class Correlator {
       lastAt: t,
       mergedFrom: [],
       reasons: [],
+      ownFault: signal.symptom === false,
     };
     for (const d of downstream.sort((a, b) => a.openedAt - b.openedAt)) {
       for (const src of [d.root, ...d.symptoms]) if (!incident.symptoms.includes(src)) incident.symptoms.push(src);
@@ -94,6 +105,33 @@ export class Correlator {
     this.open.set(incident.id, incident);
     this.push(incident, signal);
     return { incident, how: downstream.length > 0 ? 'rerooted' : 'opened', merged: downstream };
+  }
+
+  /**
+   * The incident that explains an alarm on `s` as a symptom: the deepest root `s` depends on, else (with
+   * peersOf) the oldest incident rooted at a peer of `s` (its load moved to `s`).
+   */
+  private explainedBy(s: string, candidates: Incident[]): { incident: Incident; why: string } | undefined {
+    const upstream = candidates
+      .filter((i) => this.graph.dependsOn(s, i.root))
+      .sort((a, b) => this.graph.depth(a.root) - this.graph.depth(b.root) || a.openedAt - b.openedAt)[0];
+    if (upstream) return { incident: upstream, why: `${s} depends on ${upstream.root}: symptom` };
+    const peers = this.peersOf;
+    if (!peers) return undefined;
+    const from = candidates.filter((i) => peers(i.root).includes(s)).sort((a, b) => a.openedAt - b.openedAt)[0];
+    return from
+      ? { incident: from, why: `${s} shares a group with ${from.root}: load moved to it, symptom` }
+      : undefined;
+  }
+
+  private symptom(i: Incident, signal: Signal, why: string, how: 'symptom' | 'aftermath'): Correlation {
+    const s = signal.event.source;
+    if (!i.symptoms.includes(s)) {
+      i.symptoms.push(s);
+      i.reasons.push(how === 'aftermath' ? `${why} (after the incident closed)` : why);
+    }
+    this.push(i, signal);
+    return { incident: i, how, merged: [] };
   }
 
   private push(i: Incident, signal: Signal): void {
@@ -111,8 +149,13 @@ export class Correlator {
     return [...this.open.values()].sort((a, b) => a.openedAt - b.openedAt);
   }
 
-  /** Stops grouping new signals into an incident (it recovered or was handed to a human). */
-  close(id: string): void {
+  /**
+   * Stops grouping new signals into an incident (it recovered or was handed to a human). Given the data
+   * time of closing, the incident still explains symptoms for the aftermath period.
+   */
+  close(id: string, at?: number): void {
+    const i = this.open.get(id);
     this.open.delete(id);
+    if (i && at !== undefined && this.aftermathMs > 0) this.recent.set(id, { incident: i, closedAt: at });
   }
 }

@@ -148,7 +148,19 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
   const log = opts.log ?? (() => {});
   const graph = new DependencyGraph(config.services);
   const classifier = new Classifier(config.rules);
-  const correlator = new Correlator(graph, config.correlation.window);
+  const peers = new Map<string, string[]>();
+  for (const g of config.groups)
+    for (const m of g.members)
+      peers.set(
+        m,
+        g.members.filter((x) => x !== m),
+      );
+  const correlator = new Correlator(
+    graph,
+    config.correlation.window,
+    config.correlation.peerSymptoms ? (s) => peers.get(s) ?? [] : undefined,
+    config.correlation.aftermath,
+  );
   const ladder = new TargetLadder(config.ladder);
   const ledger = new ActionLedger();
   const learner = new StrategyLearner({ seed: config.learner.seed, ttrScaleMs: config.learner.ttrScale });
@@ -218,7 +230,7 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
     c.status = status;
     c.closedAt = now;
     c.closedReason = reason;
-    correlator.close(c.id);
+    correlator.close(c.id, now);
     const closed = [...cases.values()].filter((x) => !isOpen(x));
     if (closed.length > MAX_CLOSED) {
       closed.sort((a, b) => (a.closedAt ?? 0) - (b.closedAt ?? 0));
@@ -226,9 +238,14 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
     }
   };
 
-  const failing = (s: string) => {
+  /**
+   * Whether a source is part of an open incident (not a valid destination or backup). A symptom of the
+   * case being planned itself does not count: a peer its load moved to is busier, not broken.
+   */
+  const failing = (s: string, planning?: Case) => {
     for (const c of cases.values()) {
-      if (isOpen(c) && (c.fault.root === s || c.fault.symptoms.includes(s))) return true;
+      if (!isOpen(c)) continue;
+      if (c.fault.root === s || (c !== planning && c.fault.symptoms.includes(s))) return true;
     }
     return false;
   };
@@ -347,7 +364,7 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
             fault: c.fault,
             group: groupByMember.get(root),
             graph,
-            failing,
+            failing: (s) => failing(s, c),
             destinations,
             describe: (id) => ({
               id,
@@ -536,6 +553,10 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
     if (!signal) return;
     ladder.failing(ev.source, ev.ts);
     const corr = correlator.add(signal);
+    if (corr.how === 'aftermath') {
+      log(`heal: ${ev.source}/${ev.metric} is the aftermath of ${corr.incident.id} (${corr.incident.root}), closed`);
+      return;
+    }
     for (const m of corr.merged) {
       const old = cases.get(m.id);
       if (!old || !isOpen(old)) continue;
