@@ -29,6 +29,8 @@ import { seriesId } from '../src/contracts/series.js';
 import { ensureTopics } from '../src/transport/admin.js';
 import { createKafka } from '../src/transport/kafka.js';
 import { createProducer } from '../src/transport/producer.js';
+import { stopChild } from './lib/child.js';
+import { pointAt, sleep } from './lib/load.js';
 
 export interface E2eBenchOptions {
   brokers: string[];
@@ -79,23 +81,7 @@ export interface E2eBenchResult {
   e2e_latency_p99_ms_no_scores: number | null;
 }
 
-const T0 = Date.UTC(2024, 0, 1);
-const STEP = 10_000;
-
 /** deterministic point i of a synthetic load spread round-robin over `series` series */
-function pointAt(i: number, series: number): MetricPointInput {
-  const k = i % series;
-  const n = Math.floor(i / series);
-  const noise = Math.sin(i * 12.9898) * 43758.5453;
-  const frac = noise - Math.floor(noise);
-  return {
-    ts: T0 + n * STEP,
-    source: `host-${k}`,
-    metric: 'cpu',
-    value: 50 + 10 * Math.sin((2 * Math.PI * n) / 360) + (frac - 0.5) * 4 + (n % 997 === 500 ? 40 : 0),
-  };
-}
-
 function toMessage(p: MetricPointInput): Message {
   return { key: seriesId(p.source, p.metric), value: JSON.stringify(p) };
 }
@@ -190,14 +176,6 @@ function spawnTs(script: string, args: string[], onLine?: (line: string) => void
   return { proc, output: () => out, exited };
 }
 
-async function stopChild(c: ChildHandle, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  c.proc.kill(signal);
-  const timer = setTimeout(() => c.proc.kill('SIGKILL'), 30_000);
-  await c.exited;
-  clearTimeout(timer);
-}
-
 function waitLine(c: ChildHandle, re: RegExp, timeoutMs: number, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const check = setInterval(() => {
@@ -234,7 +212,6 @@ function quantile(sorted: number[], q: number): number {
   return sorted[i] as number;
 }
 
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
 
 interface BenchContext {

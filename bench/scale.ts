@@ -33,6 +33,8 @@ import { ensureTopics } from '../src/transport/admin.js';
 import { createKafka } from '../src/transport/kafka.js';
 import { createProducer, pointMessages } from '../src/transport/producer.js';
 import { stateTopicFor } from '../src/worker/changelog-record.js';
+import { stopChild } from './lib/child.js';
+import { pointAt, sleep } from './lib/load.js';
 
 export interface ScaleBenchOptions {
   brokers: string[];
@@ -80,24 +82,7 @@ export interface ScaleBenchResult {
   scale_points: number;
 }
 
-const T0 = Date.UTC(2024, 0, 1);
-const STEP = 10_000;
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
-
-/** point i of a load spread round-robin over `series` series (as bench/e2e.ts) */
-function pointAt(i: number, series: number): MetricPointInput {
-  const k = i % series;
-  const n = Math.floor(i / series);
-  const noise = Math.sin(i * 12.9898) * 43758.5453;
-  const frac = noise - Math.floor(noise);
-  return {
-    ts: T0 + n * STEP,
-    source: `host-${k}`,
-    metric: 'cpu',
-    value: 50 + 10 * Math.sin((2 * Math.PI * n) / 360) + (frac - 0.5) * 4 + (n % 997 === 500 ? 40 : 0),
-  };
-}
 
 interface Child {
   name: string;
@@ -133,14 +118,6 @@ function spawnWorker(name: string, file: string, brokers: string[], extra: strin
   }
   const exited = new Promise<number | null>((resolve) => proc.on('close', (code) => resolve(code)));
   return { name, proc, output: () => out, exited };
-}
-
-async function stopChild(c: Child, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-  if (c.proc.exitCode !== null || c.proc.signalCode !== null) return;
-  c.proc.kill(signal);
-  const timer = setTimeout(() => c.proc.kill('SIGKILL'), 30_000);
-  await c.exited;
-  clearTimeout(timer);
 }
 
 /** "joined group" lines of a worker: time and assigned partitions of `topic` */
