@@ -1,3 +1,4 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Admin, Kafka } from 'kafkajs';
 import { describeError, isRetriable, TopicError } from './errors.js';
 import { type Log, silentLog } from './log.js';
@@ -15,6 +16,12 @@ export interface EnsureTopicsResult {
   /** human-readable warnings, e.g. an existing topic with fewer partitions than asked for */
   warnings: string[];
 }
+
+/** Retries a metadata read while freshly created topics propagate (about 15 s at most). */
+const metadataRetry = retry(handleWhen(isRetriable), {
+  maxAttempts: 10,
+  backoff: new ExponentialBackoff({ initialDelay: 100, maxDelay: 2_000 }),
+});
 
 /**
  * Create the topics that don't exist yet; leave existing ones alone. Idempotent and safe to run
@@ -67,12 +74,20 @@ export async function ensureTopics(
         }
       }
     }
-    const meta = await admin.fetchTopicMetadata({ topics: unique.map((s) => s.topic) });
-    const counts = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+    // a topic just created (here or by a peer worker starting at the same moment) may not have its
+    // metadata on every broker yet: "This server does not host this topic-partition" is transient
+    const counts = await metadataRetry.execute(async () => {
+      const meta = await admin.fetchTopicMetadata({ topics: unique.map((s) => s.topic) });
+      const found = new Map(meta.topics.map((t) => [t.name, t.partitions.length]));
+      for (const s of unique) {
+        const have = found.get(s.topic);
+        if (have === undefined || have === 0)
+          throw new TopicError(`topic ${s.topic} still missing after create`, { retriable: true });
+      }
+      return found;
+    });
     for (const s of unique) {
-      const have = counts.get(s.topic);
-      if (have === undefined || have === 0)
-        throw new TopicError(`topic ${s.topic} still missing after create`, { retriable: true });
+      const have = counts.get(s.topic) as number;
       if (missing.includes(s)) result.created.push(s.topic);
       else result.existing.push(s.topic);
       if (have < s.partitions) {
