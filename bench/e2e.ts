@@ -31,6 +31,7 @@ import { createKafka } from '../src/transport/kafka.js';
 import { createProducer } from '../src/transport/producer.js';
 import { stopChild } from './lib/child.js';
 import { pointAt, sleep } from './lib/load.js';
+import { benchReader } from './lib/reader.js';
 
 export interface E2eBenchOptions {
   brokers: string[];
@@ -284,24 +285,8 @@ async function stopWorker(worker: ChildHandle, label: string): Promise<void> {
 }
 
 async function consumerOn(ctx: BenchContext, topic: string, fromBeginning: boolean, onBatch: (b: Batch) => void) {
-  const consumer = ctx.kafka.consumer({
-    groupId: `${topic}.bench-reader`,
-    maxBytesPerPartition: 4 * 1_048_576,
-    maxBytes: 32 * 1_048_576,
-    maxWaitTimeInMs: 100,
-  });
+  const consumer = await benchReader(ctx.kafka, topic, onBatch, { fromBeginning, concurrency: 3 });
   ctx.consumers.push(consumer);
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning });
-  await consumer.run({
-    partitionsConsumedConcurrently: 3,
-    eachBatch: async ({ batch }) => onBatch(batch),
-  });
-  while (!joined) await sleep(50);
   return consumer;
 }
 

@@ -35,6 +35,7 @@ import { createProducer, pointMessages } from '../src/transport/producer.js';
 import { stateTopicFor } from '../src/worker/changelog-record.js';
 import { stopChild } from './lib/child.js';
 import { pointAt, sleep } from './lib/load.js';
+import { benchReader } from './lib/reader.js';
 
 export interface ScaleBenchOptions {
   brokers: string[];
@@ -205,21 +206,8 @@ async function prepare(ctx: Ctx, p: PipelineConfig): Promise<string> {
 }
 
 async function reader(ctx: Ctx, topic: string, onBatch: (b: Batch) => void): Promise<Consumer> {
-  const consumer = ctx.kafka.consumer({
-    groupId: `${topic}.bench-reader`,
-    maxBytesPerPartition: 4 * 1_048_576,
-    maxBytes: 32 * 1_048_576,
-    maxWaitTimeInMs: 100,
-  });
+  const consumer = await benchReader(ctx.kafka, topic, onBatch);
   ctx.consumers.push(consumer);
-  let joined = false;
-  consumer.on(consumer.events.GROUP_JOIN, () => {
-    joined = true;
-  });
-  await consumer.connect();
-  await consumer.subscribe({ topics: [topic], fromBeginning: true });
-  await consumer.run({ partitionsConsumedConcurrently: 4, eachBatch: async ({ batch }) => onBatch(batch) });
-  while (!joined) await sleep(50);
   return consumer;
 }
 

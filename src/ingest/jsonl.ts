@@ -1,6 +1,5 @@
 import { MetricPoint } from '../contracts/metric.js';
-import { IngestError } from './errors.js';
-import { readLines } from './lines.js';
+import { readJsonlRecords } from './jsonl-records.js';
 import type { PointRow } from './rows.js';
 
 /**
@@ -8,20 +7,7 @@ import type { PointRow } from './rows.js';
  * each validated with the contract schema. Blank lines are skipped. Each yielded row holds one point.
  */
 export async function* readJsonl(file: string): AsyncGenerator<PointRow> {
-  for await (const { no, text, bytes } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new IngestError(file, no, undefined, `invalid JSON: ${(err as Error).message}`);
-    }
-    const r = MetricPoint.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      const field = issue?.path.length ? issue.path.join('.') : undefined;
-      throw new IngestError(file, no, field, issue?.message ?? 'invalid MetricPoint');
-    }
-    yield { line: no, ts: r.data.ts, points: [r.data], bytes };
+  for await (const { no, bytes, value } of readJsonlRecords(file, MetricPoint, 'MetricPoint')) {
+    yield { line: no, ts: value.ts, points: [value], bytes };
   }
 }

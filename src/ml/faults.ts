@@ -1,6 +1,5 @@
 import { FaultSample } from '../contracts/samples.js';
-import { IngestError } from '../ingest/errors.js';
-import { readLines } from '../ingest/lines.js';
+import { readJsonlRecords } from '../ingest/jsonl-records.js';
 
 /**
  * Read a fault file: JSON Lines, one `{source, start, end, type, severity}` per line (see
@@ -8,22 +7,7 @@ import { readLines } from '../ingest/lines.js';
  */
 export async function readFaults(file: string): Promise<FaultSample[]> {
   const out: FaultSample[] = [];
-  for await (const { no, text } of readLines(file)) {
-    if (text.trim() === '') continue;
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (err) {
-      throw new IngestError(file, no, undefined, `invalid JSON: ${(err as Error).message}`);
-    }
-    const r = FaultSample.safeParse(json);
-    if (!r.success) {
-      const issue = r.error.issues[0];
-      const field = issue?.path.length ? issue.path.join('.') : undefined;
-      throw new IngestError(file, no, field, issue?.message ?? 'invalid fault sample');
-    }
-    out.push(r.data);
-  }
+  for await (const { value } of readJsonlRecords(file, FaultSample, 'fault sample')) out.push(value);
   return out;
 }
 
