@@ -117,6 +117,19 @@ export const RangeConfig = z
   })
   .strict();
 
+/**
+ * Ensemble hold (`ensemble.hold`): once the combined score reaches `level`, for the next `points`
+ * points a combined score not above the highest one since is reported as 0 — an incident reports
+ * its onset, not its echoes in other detectors. `points: 0` = off. Per-detector scores are untouched.
+ */
+export const HoldConfig = z
+  .object({
+    points: z.number().int().nonnegative().default(0),
+    level: z.number().gt(0).max(1).default(0.5),
+  })
+  .strict();
+export type HoldConfig = z.output<typeof HoldConfig>;
+
 export const DetectorConfig = z.discriminatedUnion('kind', [
   ZScoreConfig,
   RobustConfig,

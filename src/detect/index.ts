@@ -5,7 +5,7 @@ import type { DetectorStatus, Score } from '../contracts/score.js';
 import { seriesId } from '../contracts/series.js';
 import { SCHEMA_VERSION } from '../contracts/version.js';
 import { ALARM_FIRING, ALARM_NONE, AlarmRuleRunner, type AlarmState } from './alarm.js';
-import { DetectorConfig } from './config.js';
+import { DetectorConfig, HoldConfig } from './config.js';
 import { type Combine, Ensemble, type EnsembleResult } from './ensemble.js';
 import { DetectConfigError } from './errors.js';
 import { firingReason, type ReasonInput, resolvedReason } from './reason.js';
@@ -29,6 +29,8 @@ export interface SeriesState {
   k: string;
   d: unknown[];
   a: AlarmState[];
+  /** with `ensemble.hold`: [points since the combined score last reached the hold level, the held peak] */
+  h?: [number, number];
 }
 
 /** Result of `updateFast`: one object reused for every call — read it before the next call. */
@@ -61,13 +63,15 @@ export interface FaultlineScorer extends SeriesScorer<SeriesState> {
 
 export interface ScorerOptions {
   detectors: readonly z.input<typeof DetectorConfig>[];
-  ensemble?: { combine?: Combine };
+  ensemble?: { combine?: Combine; hold?: z.input<typeof HoldConfig> };
   alarms: readonly z.input<typeof AlarmRule>[];
 }
 
 const Options = z.object({
   detectors: z.array(DetectorConfig).min(1),
-  ensemble: z.object({ combine: z.enum(['max', 'mean', 'second']).default('max') }).prefault({}),
+  ensemble: z
+    .object({ combine: z.enum(['max', 'mean', 'second']).default('max'), hold: HoldConfig.prefault({}) })
+    .prefault({}),
   alarms: z.array(AlarmRule),
 });
 
@@ -120,7 +124,31 @@ export function createSeriesScorer(opts: ScorerOptions): FaultlineScorer {
   // the ensemble's own per-detector score array is reused for every point: share it
   fast.scores = ens.scoresView;
 
-  const init = (): SeriesState => ({ k: key, d: ens.init(), a: rules.map((r) => r.init()) });
+  const holdPoints = cfg.ensemble.hold.points;
+  const holdLevel = cfg.ensemble.hold.level;
+  const init = (): SeriesState => {
+    const s: SeriesState = { k: key, d: ens.init(), a: rules.map((r) => r.init()) };
+    if (holdPoints > 0) s.h = [holdPoints + 1, 0];
+    return s;
+  };
+
+  /**
+   * Ensemble hold: within `points` points of a combined score >= level, a score not above the
+   * peak held since is reported as 0 (a state without `h`, e.g. from an older checkpoint, starts
+   * with no hold in progress).
+   */
+  const hold = (state: SeriesState, r: EnsembleResult): void => {
+    if (state.h === undefined) state.h = [holdPoints + 1, 0];
+    const h = state.h;
+    const since = h[0] >= holdPoints ? holdPoints + 1 : h[0] + 1;
+    const inHold = since <= holdPoints;
+    const s = r.score;
+    if (inHold && s <= h[1]) r.score = 0;
+    if (s >= holdLevel) {
+      if (!inHold || s > h[1]) h[1] = s;
+      h[0] = 0;
+    } else h[0] = since;
+  };
 
   const scoresRecord = (r: EnsembleResult): Record<string, number> => {
     const o: Record<string, number> = {};
@@ -191,6 +219,7 @@ export function createSeriesScorer(opts: ScorerOptions): FaultlineScorer {
     const ts = point.ts;
     const x = point.value === null ? Number.NaN : point.value;
     const r = ens.run(state.d, ts, x);
+    if (holdPoints > 0) hold(state, r);
     const score: Score = {
       ts,
       value: Number.isFinite(x) ? x : null,
@@ -208,6 +237,7 @@ export function createSeriesScorer(opts: ScorerOptions): FaultlineScorer {
   const updateFast = (state: SeriesState, ts: number, value: number | null, meta: SeriesMeta): FastResult => {
     const x = value === null ? Number.NaN : value;
     const r = ens.run(state.d, ts, x);
+    if (holdPoints > 0) hold(state, r);
     fast.score = r.score;
     fast.status = r.status;
     fast.expected = r.expected;
@@ -226,7 +256,8 @@ export function createSeriesScorer(opts: ScorerOptions): FaultlineScorer {
         s.d.length === nDet &&
         s.d.every((d) => typeof d === 'object' && d !== null) &&
         Array.isArray(s.a) &&
-        s.a.length === rules.length
+        s.a.length === rules.length &&
+        (s.h === undefined || (Array.isArray(s.h) && s.h.length === 2 && s.h.every(Number.isFinite)))
       ) {
         return s as SeriesState;
       }
