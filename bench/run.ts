@@ -13,6 +13,7 @@
 import { ensureKafka, type KafkaHandle } from '../infra/kafka/broker.js';
 import { runDetectorBench } from './detector.js';
 import { type E2eBenchResult, runE2eBench } from './e2e.js';
+import { runPredictBench } from './predict.js';
 import { runScaleBench, type ScaleBenchResult } from './scale.js';
 
 const TARGETS = {
@@ -49,6 +50,8 @@ async function main(): Promise<void> {
 
   say('detector ensemble, in process, one core');
   const det = await runDetectorBench({ progress: (m) => say(`  ${m}`) });
+  say('model serving path (predict worker), in process, one core');
+  const ml = await runPredictBench({ progress: (m) => say(`  ${m}`) });
 
   let e2e: E2eBenchResult | null = null;
   let sc: ScaleBenchResult | null = null;
@@ -97,6 +100,7 @@ async function main(): Promise<void> {
       verdict('detector_points_per_sec', det.detector_points_per_sec),
     ],
     ['detector ensemble (update, with Score objects)', `${num(det.update_points_per_sec)} points/s`, ''],
+    [`model serving: default predictor (${ml.backend})`, `${num(ml.ml_inference_windows_per_sec)} windows/s`, ''],
     [
       `memory per series (${num(det.series_for_memory)} series)`,
       `${num(det.bytes_per_series)} bytes`,
@@ -167,6 +171,8 @@ async function main(): Promise<void> {
       detector_update_points_per_sec: det.update_points_per_sec,
       bytes_per_series: det.bytes_per_series,
       json_bytes_per_series: det.json_bytes_per_series,
+      ml_inference_windows_per_sec: ml.ml_inference_windows_per_sec,
+      ml_forecaster_windows_per_sec: ml.forecaster_windows_per_sec,
       e2e_points_per_sec: e2e?.e2e_points_per_sec ?? null,
       raw_kafkajs_points_per_sec: e2e?.raw_kafkajs_points_per_sec ?? null,
       e2e_latency_p50_ms: e2e?.e2e_latency_p50_ms ?? null,

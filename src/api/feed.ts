@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import type { z } from 'zod';
 import { AnomalyEvent, SeriesScores } from '../contracts/index.js';
+import { Prediction } from '../contracts/prediction.js';
 import { type Log, silentLog } from '../transport/log.js';
 import type { Views } from './views.js';
 
 export interface ViewFeedOptions {
   kafka: Kafka;
-  topics: { anomalies: string; scores: string };
+  /** `predictions` (optional): model predictions kept as the latest per source, model and horizon */
+  topics: { anomalies: string; scores: string; predictions?: string };
   views: Views;
   /** default `faultline-api-<random>`: every API instance reads everything and rebuilds its views */
   groupId?: string;
@@ -20,6 +22,8 @@ export interface ViewFeedOptions {
 export interface ViewFeedStats {
   anomalies: number;
   scores: number;
+  /** present when the feed reads the predictions topic */
+  predictions?: number;
   invalid: number;
 }
 
@@ -43,7 +47,7 @@ export async function startViewFeed(opts: ViewFeedOptions): Promise<ViewFeed> {
   const { kafka, topics, views } = opts;
   const log = opts.log ?? silentLog;
   const groupId = opts.groupId ?? `faultline-api-${randomUUID()}`;
-  const counts: ViewFeedStats = { anomalies: 0, scores: 0, invalid: 0 };
+  const counts: ViewFeedStats = { anomalies: 0, scores: 0, predictions: 0, invalid: 0 };
   let isAssigned = false;
   let stopped = false;
 
@@ -115,6 +119,12 @@ export async function startViewFeed(opts: ViewFeedOptions): Promise<ViewFeed> {
         views.addScores(s);
         counts.scores++;
       }
+    } else if (topic === topics.predictions) {
+      const p = decode(Prediction, topic, partition, m);
+      if (p) {
+        views.addPrediction(p);
+        counts.predictions = (counts.predictions ?? 0) + 1;
+      }
     }
   }
 
@@ -136,7 +146,8 @@ export async function startViewFeed(opts: ViewFeedOptions): Promise<ViewFeed> {
 
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [topics.anomalies, topics.scores], fromBeginning: opts.fromBeginning ?? true });
+    const subscribed = [topics.anomalies, topics.scores, ...(topics.predictions ? [topics.predictions] : [])];
+    await consumer.subscribe({ topics: subscribed, fromBeginning: opts.fromBeginning ?? true });
     await consumer.run({ eachBatch });
   } catch (err) {
     await consumer.disconnect().catch(() => {});

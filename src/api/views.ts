@@ -1,4 +1,5 @@
 import { type AnomalyEvent, type Score, type SeriesScores, seriesId } from '../contracts/index.js';
+import type { Prediction } from '../contracts/prediction.js';
 import { Ring } from './ring.js';
 import type { SeriesSummary, SeriesView } from './schemas.js';
 
@@ -9,6 +10,16 @@ export interface ViewLimits {
   seriesKept: number;
   /** scored points kept per series */
   pointsPerSeries: number;
+  /** latest predictions kept, one per (source, model, horizon) (default 10,000; the least recently updated is dropped) */
+  predictionsKept?: number;
+}
+
+export interface PredictionQuery {
+  source?: string | undefined;
+  /** only predictions made for this look-ahead (ms) */
+  horizonMs?: number | undefined;
+  model?: string | undefined;
+  limit?: number | undefined;
 }
 
 export interface AnomalyQuery {
@@ -51,6 +62,10 @@ export interface Views {
   /** highest last score first */
   listSeries(query?: SeriesQuery): SeriesSummary[];
   stats(): { anomalies: number; series: number };
+  /** keeps the latest prediction per (source, model, horizon); an older redelivery is ignored */
+  addPrediction(p: Prediction): void;
+  /** the latest predictions, newest first (data ts) */
+  predictions(query?: PredictionQuery): Prediction[];
   /**
    * Calls `listener` synchronously with every accepted change; returns the unsubscribe function.
    * A listener that throws is isolated: the update and the other listeners go on.
@@ -90,6 +105,8 @@ export function createViews(limits: ViewLimits): Views {
   const series = new Map<string, SeriesEntry>(); // insertion order = least recently updated first
   let seq = 0;
   const listeners = new Set<(u: ViewUpdate) => void>();
+  const predictions = new Map<string, Prediction>(); // insertion order = least recently updated first
+  const predictionsKept = limits.predictionsKept ?? 10_000;
 
   function emit(u: ViewUpdate): void {
     for (const l of listeners) {
@@ -227,6 +244,27 @@ export function createViews(limits: ViewLimits): Views {
 
     stats() {
       return { anomalies: anomalies.size, series: series.size };
+    },
+
+    addPrediction(p) {
+      const key = JSON.stringify([p.source, p.model.name, p.horizonMs]);
+      const prev = predictions.get(key);
+      if (prev && prev.ts > p.ts) return;
+      predictions.delete(key);
+      predictions.set(key, p);
+      while (predictions.size > predictionsKept) predictions.delete(predictions.keys().next().value as string);
+    },
+
+    predictions(query = {}) {
+      const out: Prediction[] = [];
+      for (const p of predictions.values()) {
+        if (query.source !== undefined && p.source !== query.source) continue;
+        if (query.horizonMs !== undefined && p.horizonMs !== query.horizonMs) continue;
+        if (query.model !== undefined && p.model.name !== query.model) continue;
+        out.push(p);
+      }
+      out.sort((a, b) => b.ts - a.ts || (a.source < b.source ? -1 : a.source > b.source ? 1 : 0));
+      return out.slice(0, query.limit ?? out.length);
     },
 
     subscribe(listener) {

@@ -22,6 +22,39 @@ export type MetricContribution = z.infer<typeof MetricContribution>;
 export const FaultProbability = z.object({ type: FaultType, p: z.number().min(0).max(1) });
 export type FaultProbability = z.infer<typeof FaultProbability>;
 
+/** A forecaster's expected values of one metric at each forecast step, with the band around them. */
+export const ForecastPath = z.object({
+  metric: z.string(),
+  /** expected value at ts + (i + 1) × stepMs */
+  expected: z.array(z.number()),
+  lower: z.array(z.number()),
+  upper: z.array(z.number()),
+});
+export type ForecastPath = z.infer<typeof ForecastPath>;
+
+/** The expected next values of a source's metrics with a band (`band` = its nominal coverage, e.g. 0.8). */
+export const Forecast = z.object({
+  stepMs: z.number().positive(),
+  band: z.number().gt(0).lt(1),
+  metrics: z.array(ForecastPath),
+});
+export type Forecast = z.infer<typeof Forecast>;
+
+/**
+ * Time to breach: when a metric is predicted to cross its limit. `inMs` = time from `ts` to the
+ * first forecast step whose breach probability is >= 0.5 (0 = already beyond the limit; null = not
+ * within the horizon); `at` = ts + inMs; `p` = the highest breach probability over the horizon.
+ */
+export const Breach = z.object({
+  metric: z.string(),
+  limit: z.number(),
+  direction: z.enum(['above', 'below']),
+  inMs: z.number().nonnegative().nullable(),
+  at: z.number().nullable(),
+  p: z.number().min(0).max(1),
+});
+export type Breach = z.infer<typeof Breach>;
+
 /**
  * One model prediction for one source at data time `ts` (the end of the window it saw), as written
  * to `faultline.predictions` (key = source). `id` is deterministic (source, model, ts) so a
@@ -33,7 +66,7 @@ export const Prediction = z.object({
   ts: z.number(),
   source: z.string(),
   model: ModelRef,
-  /** predictor: the look-ahead the probabilities refer to; autoencoder: 0 */
+  /** predictor: the look-ahead the probabilities refer to; forecaster: the forecast horizon; autoencoder: 0 */
   horizonMs: z.number().nonnegative(),
   /** autoencoder: anomaly score on the common scale (contracts/score.ts); predictor: null */
   score: ScoreValue.nullable(),
@@ -43,5 +76,9 @@ export const Prediction = z.object({
   contributors: z.array(MetricContribution),
   /** human-readable summary */
   reason: z.string(),
+  /** forecaster only: expected next values with a band */
+  forecast: Forecast.optional(),
+  /** forecaster only: time to breach of each metric with a limit */
+  breaches: z.array(Breach).optional(),
 });
 export type Prediction = z.infer<typeof Prediction>;

@@ -4,6 +4,7 @@
  */
 export { AutoencoderModel, type AutoencoderOutput } from './autoencoder.js';
 export { type BackendChoice, type BackendName, chooseBackend, describeBackend, initBackend } from './backend.js';
+export { breachesAt, laplaceCdf } from './breach.js';
 export { buildDataset, type Dataset } from './dataset.js';
 export {
   MlBackendError,
@@ -25,6 +26,9 @@ export {
   type StreamState,
   windowReady,
 } from './features.js';
+export { ForecasterModel, type ForecasterOutput } from './forecast.js';
+export { BreachLimits, ForecastEval, ForecastSpec } from './forecast-schema.js';
+export { forecastPrediction } from './forecast-serve.js';
 export { buildFrames, type Frame, type Frames, readFrames } from './frames.js';
 export { LiveModel } from './live.js';
 export { ModelMeta } from './meta.js';

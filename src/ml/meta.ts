@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { FaultType } from '../contracts/fault.js';
 import { EvalReport } from './evaluate.js';
 import { FeatureSchema } from './features.js';
+import { BreachLimits, ForecastEval, ForecastSpec } from './forecast-schema.js';
 
 export const META_FORMAT = 1;
 export const META_FILE = 'meta.json';
@@ -74,5 +75,15 @@ export const PredictorMeta = z.object({
 });
 export type PredictorMeta = z.infer<typeof PredictorMeta>;
 
-export const ModelMeta = z.discriminatedUnion('kind', [AutoencoderMeta, PredictorMeta]);
+export const ForecasterMeta = z.object({
+  ...common,
+  kind: z.literal('forecaster'),
+  forecast: ForecastSpec,
+  /** limits the breach evaluation used (given, or automatic), and the serving default */
+  limits: BreachLimits,
+  forecastEval: ForecastEval,
+});
+export type ForecasterMeta = z.infer<typeof ForecasterMeta>;
+
+export const ModelMeta = z.discriminatedUnion('kind', [AutoencoderMeta, PredictorMeta, ForecasterMeta]);
 export type ModelMeta = z.infer<typeof ModelMeta>;

@@ -47,6 +47,31 @@ export async function listVersions(root: string, name: string): Promise<number[]
     .sort((a, b) => a - b);
 }
 
+/** `<root>/<name>/promoted.json`: the version served under `'latest'` (written by promote.ts). */
+export const PROMOTED_FILE = 'promoted.json';
+
+/** The version pinned by `promoted.json`, or null when the model has none (then the newest is served). */
+export async function promotedVersion(root: string, name: string): Promise<number | null> {
+  checkName(name);
+  const file = join(root, name, PROMOTED_FILE);
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new ModelIntegrityError(join(root, name), PROMOTED_FILE, `cannot be read: ${String(err)}`);
+  }
+  let v: unknown;
+  try {
+    v = (JSON.parse(text) as { version?: unknown }).version;
+  } catch (err) {
+    throw new ModelIntegrityError(join(root, name), PROMOTED_FILE, `invalid JSON: ${(err as Error).message}`);
+  }
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < 1)
+    throw new ModelIntegrityError(join(root, name), PROMOTED_FILE, 'version: expected a positive integer');
+  return v;
+}
+
 export interface ModelSummary {
   name: string;
   versions: number[];
@@ -147,14 +172,19 @@ export function schemaDifferences(
       );
     const outShape = net.outputs[0]?.shape ?? [];
     const outD = outShape[outShape.length - 1];
-    const wantOut = meta.kind === 'autoencoder' ? D : meta.classes.length;
+    const wantOut =
+      meta.kind === 'autoencoder' ? D : meta.kind === 'forecaster' ? 2 * meta.forecast.steps * M : meta.classes.length;
     if (outD !== wantOut)
       d.push(
         meta.kind === 'autoencoder'
           ? `output size: the autoencoder reconstructs ${outD} features, the feature schema gives ${D}`
-          : `output size: the network has ${outD} outputs for ${meta.classes.length} fault types ${list(meta.classes)}`,
+          : meta.kind === 'forecaster'
+            ? `output size: the network has ${outD} outputs, ${meta.forecast.steps} steps × ${M} metrics need ${wantOut} (mean and sigma)`
+            : `output size: the network has ${outD} outputs for ${meta.classes.length} fault types ${list(meta.classes)}`,
       );
   }
+  if (meta.kind === 'forecaster' && meta.forecast.sigmaScale.length !== meta.forecast.steps * M)
+    d.push(`forecast: ${meta.forecast.sigmaScale.length} band factors for ${meta.forecast.steps} steps × ${M} metrics`);
   if (meta.kind === 'predictor' && meta.calibration.length !== meta.classes.length)
     d.push(`calibration: ${meta.calibration.length} entries for ${meta.classes.length} fault types`);
   if (expect.kind !== undefined && expect.kind !== meta.kind)
@@ -225,7 +255,7 @@ export interface LoadedVersion {
 }
 
 /**
- * Load a version ('latest' by default): checks every file's sha256, the meta, and the feature schema
+ * Load a version ('latest' by default: the version `promoted.json` pins, else the newest): checks every file's sha256, the meta, and the feature schema
  * against the network, this code's feature pipeline and `expect`. Any problem is a typed error
  * (ModelNotFoundError, ModelIntegrityError, ModelSchemaError) naming it; nothing is left allocated.
  */
@@ -237,6 +267,7 @@ export async function loadModel(
 ): Promise<LoadedVersion> {
   checkName(name);
   let v = version;
+  if (v === 'latest') v = (await promotedVersion(root, name)) ?? 'latest';
   if (v === 'latest') {
     const versions = await listVersions(root, name);
     if (versions.length === 0) throw new ModelNotFoundError(`no model named ${JSON.stringify(name)} in ${root}`);

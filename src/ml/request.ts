@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { BreachLimits } from './forecast-schema.js';
 import { ModelName } from './meta.js';
 
 /** Where the metric samples come from. */
@@ -24,7 +25,7 @@ export type SamplesSpec = z.infer<typeof SamplesSpec>;
 /** A training job: validated at the thread boundary. */
 export const TrainRequest = z
   .object({
-    kind: z.enum(['autoencoder', 'predictor']),
+    kind: z.enum(['autoencoder', 'predictor', 'forecaster']),
     /** registry name (default: the kind) */
     name: ModelName.optional(),
     samples: SamplesSpec,
@@ -45,6 +46,8 @@ export const TrainRequest = z
       .object({ train: z.number().gt(0).lt(1), val: z.number().gt(0).lt(1) })
       .strict()
       .optional(),
+    /** forecaster: metric limits the breach evaluation uses (default: center + 6 × scale of each metric, above) */
+    limits: BreachLimits.optional(),
     /** registry root; the model is saved there unless `save` is false */
     modelsDir: z.string().min(1).default('models'),
     save: z.boolean().default(true),

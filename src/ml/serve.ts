@@ -2,6 +2,8 @@ import type { MetricPoint } from '../contracts/metric.js';
 import type { ModelRef, Prediction } from '../contracts/prediction.js';
 import { SCHEMA_VERSION } from '../contracts/version.js';
 import { encodeWindow, initStream, inputSize, pushRow, type StreamState, windowReady } from './features.js';
+import type { BreachLimits } from './forecast-schema.js';
+import { forecastPrediction } from './forecast-serve.js';
 import type { ModelOutput, TrainedModel } from './model.js';
 
 /** `15m`, `2h`, `90s`, `1d` … */
@@ -18,6 +20,11 @@ export function formatDuration(ms: number): string {
 
 const pct = (p: number) => `${Math.round(p * 100)} %`;
 
+/** Serving options: forecaster breach limits per metric (override the model's own). */
+export interface PredictionOptions {
+  limits?: BreachLimits;
+}
+
 /** Turn row `i` of a model output into a Prediction message. */
 export function toPrediction(
   model: TrainedModel,
@@ -26,7 +33,10 @@ export function toPrediction(
   i: number,
   source: string,
   ts: number,
+  opts: PredictionOptions = {},
 ): Prediction {
+  if (out.kind === 'forecaster' && model.kind === 'forecaster')
+    return forecastPrediction(model, ref, out, i, source, ts, opts.limits);
   const base = { v: SCHEMA_VERSION, id: `${source}:${ref.name}@${ref.version}:${ts}`, ts, source, model: ref };
   if (out.kind === 'autoencoder' && model.kind === 'autoencoder') {
     const metrics = model.meta.features.metrics;
@@ -96,6 +106,7 @@ export class PredictionStream {
   constructor(
     readonly model: TrainedModel,
     readonly ref: ModelRef,
+    readonly opts: PredictionOptions = {},
   ) {
     this.col = new Map(model.meta.features.metrics.map((m, i) => [m, i]));
     this.D = inputSize(model.meta.features);
@@ -130,7 +141,7 @@ export class PredictionStream {
     const n = this.queued.length;
     if (n === 0) return [];
     const out = this.model.predict(this.buf.subarray(0, n * this.D), n);
-    const preds = this.queued.map((q, i) => toPrediction(this.model, this.ref, out, i, q.source, q.ts));
+    const preds = this.queued.map((q, i) => toPrediction(this.model, this.ref, out, i, q.source, q.ts, this.opts));
     this.queued = [];
     return preds;
   }

@@ -11,6 +11,8 @@ import { type EvalReport, evaluate } from './evaluate.js';
 import { readFaults } from './faults.js';
 import type { FeatureSchema } from './features.js';
 import { autoBatchSize, type EpochProgress, type FitResult, fitWithEarlyStopping } from './fit.js';
+import type { ForecastEval } from './forecast-schema.js';
+import { trainForecaster } from './forecast-train.js';
 import { buildFrames, type Frames, readFrames } from './frames.js';
 import type { AutoencoderMeta, ModelMeta, PredictorMeta, TrainingInfo } from './meta.js';
 import type { TrainedModel } from './model.js';
@@ -26,7 +28,7 @@ export type TrainProgress = { type: 'stage'; stage: TrainStage; message: string 
 /** What a training job reports back (plain data: crosses the worker boundary). */
 export interface TrainResult {
   name: string;
-  kind: 'autoencoder' | 'predictor';
+  kind: 'autoencoder' | 'predictor' | 'forecaster';
   /** registry version and folder; null when not saved */
   version: number | null;
   dir: string | null;
@@ -36,6 +38,8 @@ export interface TrainResult {
   evaluation: EvalReport;
   /** predictor: fault types in output order */
   classes: string[];
+  /** forecaster: MAE and band coverage on the held-out tail (breach warnings are in `evaluation`) */
+  forecast?: ForecastEval;
 }
 
 const DEFAULT_HORIZON_MS = 30 * 60_000;
@@ -101,6 +105,7 @@ export async function runTraining(
   stage('backend', `tfjs backend: ${backend.name}`);
   stage('loading', `reading samples from ${'file' in req.samples ? req.samples.file : 'the synthetic generator'}`);
   const data = await loadData(req);
+  if (req.kind === 'forecaster') return trainForecaster(req, { ...data, backend, started, onProgress, shouldStop });
   if (req.kind === 'predictor' && data.faults.length === 0)
     throw new TrainDataError('a predictor needs fault samples (--faults <file.jsonl>) to learn from');
   const horizonMs = data.horizonMs;

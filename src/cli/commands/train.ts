@@ -1,9 +1,13 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { Duration } from '../../config/duration.js';
 import type { EvalReport } from '../../ml/evaluate.js';
 import type { TrainRequestInput } from '../../ml/request.js';
 import { type TrainProgress, type TrainResult, trainInWorker } from '../../ml/train.js';
-import { UsageError } from '../errors.js';
+import { existingBrokers } from '../brokers.js';
+import { talkingToKafka, UsageError } from '../errors.js';
 
 export interface TrainOptions {
   samples?: string;
@@ -22,6 +26,89 @@ export interface TrainOptions {
   save?: boolean;
   progress?: boolean;
   json?: boolean;
+  /** Kafka for `--samples kafka:<topic>` / `--faults kafka:<topic>[,<topic>]` */
+  brokers?: string;
+  /** promote the new version (write promoted.json) once saved */
+  promote?: boolean;
+}
+
+const KAFKA_PREFIX = 'kafka:';
+const TOPIC = /^[A-Za-z0-9._-]{1,249}$/;
+
+/** `--samples kafka:<topic>` and `--faults kafka:<topic>[,<topic>…]` → the topics to import, or null for files. */
+export function kafkaTopics(o: TrainOptions): { metrics: string; faults: string[] } | null {
+  const fromKafka = (v: string | undefined) => v?.startsWith(KAFKA_PREFIX) ?? false;
+  if (!fromKafka(o.samples)) {
+    if (fromKafka(o.faults)) throw new UsageError('--faults kafka:<topic> needs --samples kafka:<metrics topic> too');
+    return null;
+  }
+  const topics = (flag: string, v: string) => {
+    const list = v
+      .slice(KAFKA_PREFIX.length)
+      .split(',')
+      .map((t) => t.trim());
+    const bad = list.find((t) => !TOPIC.test(t));
+    if (bad !== undefined)
+      throw new UsageError(`${flag}: ${JSON.stringify(bad)} is not a topic name (letters, digits, . _ -)`);
+    return list;
+  };
+  const metrics = topics('--samples', o.samples as string);
+  if (metrics.length !== 1) throw new UsageError('--samples: one metrics topic, e.g. kafka:faultline.metrics');
+  if (o.source !== undefined || o.metric !== undefined)
+    throw new UsageError('--source and --metric apply to CSV files, not to a topic');
+  if (o.faults !== undefined && !fromKafka(o.faults))
+    throw new UsageError(
+      '--faults: with --samples kafka:… give the faults as kafka:<topic> too (e.g. kafka:faultline.labels)',
+    );
+  return { metrics: metrics[0] as string, faults: o.faults ? topics('--faults', o.faults) : [] };
+}
+
+/** Import the topics (earliest → high-water mark at the start) into `dir`, with a progress bar. */
+async function importKafka(
+  o: TrainOptions,
+  topics: { metrics: string; faults: string[] },
+  dir: string,
+): Promise<{ samples: string; faults: string | undefined }> {
+  const [{ createKafka }, { importFromKafka }] = await Promise.all([
+    import('../../transport/kafka.js'),
+    import('../../ml/import-kafka.js'),
+  ]);
+  const brokers = existingBrokers(o.brokers, []);
+  const kafka = createKafka({ brokers, clientId: 'faultline-train-import' });
+  const tty = o.progress !== false && Boolean(process.stderr.isTTY);
+  const bar = new SingleBar({
+    format: 'import |{bar}| {value}/{total} messages | {topic}',
+    hideCursor: true,
+    stream: process.stderr,
+  });
+  let started = false;
+  try {
+    const imp = await talkingToKafka(brokers, `importing ${[topics.metrics, ...topics.faults].join(', ')}`, () =>
+      importFromKafka({
+        kafka,
+        metricsTopic: topics.metrics,
+        faultTopics: topics.faults,
+        dir,
+        onProgress: (p) => {
+          if (!tty) return;
+          if (!started) {
+            bar.start(Math.max(1, p.total), p.read, { topic: p.topic });
+            started = true;
+          }
+          bar.update(p.read, { topic: p.topic });
+        },
+      }),
+    );
+    if (started) bar.stop();
+    started = false;
+    process.stderr.write(
+      `imported ${imp.points} points and ${imp.faults} fault samples (${imp.fromOutcomes} from outcomes) from ${imp.messages} messages` +
+        `${imp.invalid > 0 ? `, ${imp.invalid} invalid skipped` : ''}\n`,
+    );
+    return { samples: imp.metricsFile, faults: imp.faultsFile ?? undefined };
+  } finally {
+    if (started) bar.stop();
+  }
 }
 
 function int(flag: string, raw: string | undefined, min: number): number | undefined {
@@ -35,8 +122,10 @@ function int(flag: string, raw: string | undefined, min: number): number | undef
 /** Options → a training request (UsageError naming the option when one is wrong). */
 export function trainRequest(o: TrainOptions): TrainRequestInput {
   const kind = o.model;
-  if (kind !== 'autoencoder' && kind !== 'predictor')
-    throw new UsageError(`--model: expected autoencoder or predictor, got ${JSON.stringify(kind ?? '(none)')}`);
+  if (kind !== 'autoencoder' && kind !== 'predictor' && kind !== 'forecaster')
+    throw new UsageError(
+      `--model: expected autoencoder, predictor or forecaster, got ${JSON.stringify(kind ?? '(none)')}`,
+    );
   if ((o.samples === undefined) === (o.synthetic === undefined))
     throw new UsageError('give either --samples <metrics file> or --synthetic <seed>');
   let horizonMs: number | undefined;
@@ -83,6 +172,11 @@ export function formatReport(r: TrainResult): string {
     `  windows: train ${t.windows.train}, validation ${t.windows.val}, test ${t.windows.test} (held-out tail from ${new Date(t.valEnd).toISOString()})`,
     `  test, per window (threshold ${e.threshold}): precision ${f3(e.precision)}  recall ${f3(e.recall)}  F1 ${f3(e.f1)}  PR-AUC ${f3(e.prAuc)}`,
     `  test, per fault: ${ev.detected}/${ev.faults} detected, precision ${f3(ev.precision)}  recall ${f3(ev.recall)}  F1 ${f3(ev.f1)}  mean lead time ${lead}  false alarms/day ${ev.falseAlarmsPerDay.toFixed(2)}`,
+    ...(r.forecast
+      ? [
+          `  test, forecast: MAE/scale ${f3(r.forecast.scaledMae)} (last value: ${f3(r.forecast.scaledMaePersistence)})  ${Math.round(r.forecast.band * 100)} % band coverage ${f3(r.forecast.coverage)}  (per fault above = breach warnings)`,
+        ]
+      : []),
   ].join('\n');
 }
 
@@ -129,14 +223,35 @@ export async function runTrain(
   o: TrainOptions,
   write: (s: string) => void = (s) => process.stdout.write(s),
 ): Promise<TrainResult> {
-  const req = trainRequest(o);
-  const bar = progressBar(o.progress !== false && Boolean(process.stderr.isTTY));
+  const topics = kafkaTopics(o);
+  const tmp = topics ? await mkdtemp(join(tmpdir(), 'faultline-train-kafka-')) : null;
   let result: TrainResult;
   try {
-    result = await trainInWorker(req, bar.onProgress);
+    const files = topics && tmp ? await importKafka(o, topics, tmp) : null;
+    const req = trainRequest(files ? { ...o, ...files } : o);
+    if (o.promote && req.save === false) throw new UsageError('--promote needs the model saved (drop --no-save)');
+    const bar = progressBar(o.progress !== false && Boolean(process.stderr.isTTY));
+    try {
+      result = await trainInWorker(req, bar.onProgress);
+    } finally {
+      bar.stop();
+    }
   } finally {
-    bar.stop();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
   }
-  write(o.json ? `${JSON.stringify(result)}\n` : `${formatReport(result)}\n`);
+  let note = '';
+  if (result.version !== null) {
+    const { promoteVersion, servedVersion } = await import('../../ml/promote.js');
+    const root = o.modelsDir ?? 'models';
+    if (o.promote) {
+      await promoteVersion(root, result.name, result.version, { by: 'cli', reason: 'faultline train --promote' });
+      note = `  promoted: version ${result.version} is served`;
+    } else {
+      const served = await servedVersion(root, result.name);
+      if (served !== result.version)
+        note = `  not served: promoted.json pins version ${served} (use --promote, or POST /v1/models/${result.name}/promote)`;
+    }
+  }
+  write(o.json ? `${JSON.stringify(result)}\n` : `${formatReport(result)}\n${note ? `${note}\n` : ''}`);
   return result;
 }

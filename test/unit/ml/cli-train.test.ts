@@ -29,7 +29,7 @@ describe('faultline train options', () => {
   });
 
   it.each([
-    [{ samples: 'm.csv', model: 'forest' }, /--model: expected autoencoder or predictor/],
+    [{ samples: 'm.csv', model: 'forest' }, /--model: expected autoencoder, predictor or forecaster/],
     [{ model: 'autoencoder' }, /either --samples/],
     [{ samples: 'm.csv', model: 'predictor' }, /--faults <faults.jsonl> is required/],
     [{ samples: 'm.csv', model: 'autoencoder', horizon: 'soon' }, /--horizon: expected a duration/],
