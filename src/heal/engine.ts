@@ -637,7 +637,8 @@ export function createHealEngine(opts: HealEngineOptions): HealEngine {
           watches.delete(o.actionId);
           verifier.cancel(o.actionId);
         }
-        applyOutcome(o, true);
+        // a companion action's outcome (details.companionOf) finishes it but teaches the learner nothing
+        applyOutcome(o, o.details['companionOf'] === undefined);
         await decide(clock(), step);
       });
     },

@@ -1,7 +1,9 @@
 /**
  * Supervised processes: a one-for-one supervisor with an OTP restart intensity, and the detect
- * worker as a supervised child (`faultline start --workers N`).
+ * workers and heal engines as supervised children (`faultline start --workers N`).
  */
+
+export { type HealChildrenOptions, healChildren } from './heal.js';
 export {
   describeLimit,
   type IntensityDecision,
@@ -21,4 +23,4 @@ export {
   type SupervisorStatus,
   startSupervisor,
 } from './supervisor.js';
-export { type WorkerChildrenOptions, workerChildren, workerCommand } from './workers.js';
+export { entryCommand, type WorkerChildrenOptions, workerChildren, workerCommand } from './workers.js';

@@ -1,5 +1,6 @@
 import { UsageError } from '../cli/errors.js';
 import { createLog } from '../transport/log.js';
+import { healChildren } from './heal.js';
 import { describeLimit, type IntensityLimit } from './intensity.js';
 import { type Supervisor, startSupervisor } from './supervisor.js';
 import { workerChildren } from './workers.js';
@@ -23,8 +24,8 @@ export const START_INTENSITY: IntensityLimit = { maxRestarts: 5, periodMs: 60_00
 
 /**
  * `faultline start --workers N`: N detect worker processes (src/worker/main) in the pipeline's
- * consumer group, under a one-for-one supervisor. Their warnings and errors are shown prefixed
- * with the worker's name.
+ * consumer group and, with `heal`, heal engine processes (src/heal/service/main), all under one
+ * one-for-one supervisor. Their warnings and errors are shown prefixed with the child's name.
  */
 export function startWorkerSupervisor(o: {
   workers: string;
@@ -32,18 +33,32 @@ export function startWorkerSupervisor(o: {
   brokers: string[];
   say: (line: string) => void;
   intensity?: IntensityLimit;
+  /** heal engine processes: how many, and etcd endpoints when they elect a leader there */
+  heal?: { count: number; etcd?: string[] };
 }): Supervisor {
   const count = parseWorkerCount(o.workers);
   const intensity = o.intensity ?? START_INTENSITY;
+  const heal = o.heal
+    ? healChildren({
+        count: o.heal.count,
+        pipelineFile: o.pipelineFile,
+        brokers: o.brokers,
+        ...(o.heal.etcd ? { etcd: o.heal.etcd } : {}),
+      })
+    : [];
   const sup = startSupervisor({
-    children: workerChildren({ count, pipelineFile: o.pipelineFile, brokers: o.brokers }),
+    children: [...workerChildren({ count, pipelineFile: o.pipelineFile, brokers: o.brokers }), ...heal],
     intensity,
     log: createLog({ name: 'supervisor', level: 'warn' }),
     onOutput: (child, line) => {
       if (/\b(WARN|ERROR)\b/.test(line)) process.stderr.write(`[${child}] ${line}\n`);
     },
   });
-  o.say(`detect workers: ${count} supervised processes (one-for-one restarts, at most ${describeLimit(intensity)})`);
+  o.say(
+    `supervised processes: ${count} detect worker${count === 1 ? '' : 's'}` +
+      (heal.length > 0 ? `, ${heal.length} heal engine${heal.length === 1 ? '' : 's'}` : '') +
+      ` (one-for-one restarts, at most ${describeLimit(intensity)})`,
+  );
   return sup;
 }
 
@@ -54,5 +69,5 @@ export async function untilShutdownOrGaveUp(shutdown: Promise<unknown>, sup: Sup
     return;
   }
   const end = await Promise.race([shutdown.then(() => null), sup.done]);
-  if (end && end.state === 'failed') throw new SupervisorGaveUpError(`detect workers: ${end.reason}`);
+  if (end && end.state === 'failed') throw new SupervisorGaveUpError(`supervised processes: ${end.reason}`);
 }

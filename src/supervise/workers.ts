@@ -4,17 +4,23 @@ import { fileURLToPath } from 'node:url';
 import type { ChildSpec } from './supervisor.js';
 
 /**
- * How to run src/worker/main as a child of this process: the compiled `main.js` next to this
- * module's compiled self (dist/), or — running from sources through tsx — `main.ts` with tsx's
- * loader resolved from here (so the child works from any working directory).
+ * How to run a faultline entry point (path relative to src/, without extension, e.g. 'worker/main') as
+ * a child of this process: the compiled `.js` next to this module's compiled self (dist/), or — running
+ * from sources through tsx — the `.ts` with tsx's loader resolved from here (so the child works from
+ * any working directory).
  */
-export function workerCommand(args: string[]): { command: string; args: string[] } {
+export function entryCommand(entry: string, args: string[]): { command: string; args: string[] } {
   const here = fileURLToPath(import.meta.url);
   const fromSources = here.endsWith('.ts');
-  const main = join(dirname(here), '..', 'worker', fromSources ? 'main.ts' : 'main.js');
-  if (!existsSync(main)) throw new Error(`detect worker entry point not found: ${main}`);
+  const main = join(dirname(here), '..', `${entry}${fromSources ? '.ts' : '.js'}`);
+  if (!existsSync(main)) throw new Error(`entry point not found: ${main}`);
   if (!fromSources) return { command: process.execPath, args: [main, ...args] };
   return { command: process.execPath, args: ['--import', import.meta.resolve('tsx'), main, ...args] };
+}
+
+/** How to run src/worker/main (the detect worker) as a child of this process. */
+export function workerCommand(args: string[]): { command: string; args: string[] } {
+  return entryCommand('worker/main', args);
 }
 
 export interface WorkerChildrenOptions {
