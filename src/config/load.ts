@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { createSeriesScorer } from '../detect/index.js';
+import { isSecretField, REDACTED } from '../transport/log.js';
 import { ConfigError, type ConfigIssue, formatPath } from './errors.js';
 import { PipelineConfig } from './pipeline.js';
 import { allowedKeys } from './schema-keys.js';
@@ -125,7 +126,9 @@ function toIssues(issue: ZIssue, data: unknown, root: unknown, lc: LineCounter):
       };
     });
   }
-  const value = valueAt(data, path);
+  // a secret (e.g. a password put where only its env variable's name belongs) is never echoed back
+  const last = path[path.length - 1];
+  const value = typeof last === 'string' && isSecretField(last) ? REDACTED : valueAt(data, path);
   return [{ path: formatPath(path), ...locate(root, path, lc, false), message: describeIssue(issue, value) }];
 }
 

@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
 import { CoordConfigError } from './errors.js';
+import { EtcdAuthConfig, EtcdTlsConfig } from './etcd/security.js';
 
 const endpoint = z.string().regex(/^https?:\/\/[^\s/]+:\d{1,5}\/?$/, 'expected http://host:port');
 
@@ -32,6 +33,10 @@ export const CoordinatorConfig = z
       safeModeAfterMs: z.number().int().min(100).default(2000),
       probeIntervalMs: z.number().int().min(50).default(500),
       recheckMs: z.number().int().min(50).default(1000),
+      /** TLS to etcd (https:// endpoints): `{ ca, cert?, key? }` PEM file paths (etcd/security.ts) */
+      tls: EtcdTlsConfig.optional(),
+      /** etcd user auth: `{ username, passwordEnv }` (the password from that env variable) */
+      auth: EtcdAuthConfig.optional(),
     }),
   ])
   .prefault({ backend: 'embedded' });

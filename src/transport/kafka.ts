@@ -1,4 +1,5 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry } from 'kafkajs';
+import { type KafkaSecurityConfig, kafkaSecurityOptions } from './kafka-security.js';
 import { createLog, isLogLevel, type Log, type LogLevel } from './log.js';
 
 export interface CreateKafkaOptions {
@@ -11,6 +12,16 @@ export interface CreateKafkaOptions {
   logLevel?: LogLevel;
   /** where kafkajs messages go (prefixed `[kafkajs.<namespace>]`); default stderr */
   log?: Log;
+  /**
+   * TLS and SASL: the pipeline's `kafka:` section can be passed as it is (`security: pipeline.kafka`).
+   * Certificate files are read and the password taken from its environment variable here; a missing
+   * one throws KafkaSecurityError (retriable: false).
+   */
+  security?: KafkaSecurityConfig | undefined;
+  /** where `security` looks up `passwordEnv` / `passphraseEnv` (default process.env) */
+  env?: Record<string, string | undefined>;
+  /** client-level retries of a failed connection or request (default 10, with back-off up to 5 s) */
+  retries?: number;
 }
 
 const TO_KAFKAJS: Record<LogLevel, KafkaLogLevel> = {
@@ -40,10 +51,11 @@ export function createKafka(opts: CreateKafkaOptions): Kafka {
   return new Kafka({
     clientId: opts.clientId,
     brokers: opts.brokers,
+    ...kafkaSecurityOptions(opts.security, opts.env),
     logLevel: TO_KAFKAJS[level],
     connectionTimeout: 5_000,
     requestTimeout: 30_000,
-    retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 10 },
+    retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: opts.retries ?? 10 },
     logCreator: () => (entry: LogEntry) => {
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(entry.log)) if (!DROP.has(k)) fields[k] = v;

@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
 
   process.on('unhandledRejection', (e) => log.error('unhandled rejection (ignored)', { error: String(e) }));
 
-  const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-worker`, log });
+  const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-worker`, log, security: pipeline.kafka });
   const sessionTimeout = args.sessionTimeout ? Number(args.sessionTimeout) : undefined;
   const checkpointEvery = Number(args.checkpointEvery);
   if (!Number.isFinite(checkpointEvery) || checkpointEvery < 0) {

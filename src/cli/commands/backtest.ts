@@ -45,7 +45,9 @@ export async function runBacktest(
   const eventsFromFile = opts.events !== undefined && looksLikeFile(opts.events);
   const needKafka = source.kind === 'topic' || (opts.events !== undefined && !eventsFromFile);
   const brokers = needKafka ? existingBrokers(opts.brokers, pipeline.kafka.brokers) : [];
-  const kafka = needKafka ? createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-backtest` }) : null;
+  const kafka = needKafka
+    ? createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-backtest`, security: pipeline.kafka })
+    : null;
 
   const bt = new Backtest(pipeline, source.kind === 'topic' ? source.window : undefined);
   if (source.kind === 'file') {

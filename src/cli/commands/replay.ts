@@ -50,7 +50,7 @@ export async function runReplay(file: string, opts: ReplayOptions): Promise<Repl
   const size = await fileSize(file);
   const rows = readPointFile(file, { source: opts.source, metric: opts.metric });
   const brokers = existingBrokers(opts.brokers, pipeline.kafka.brokers);
-  const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-replay` });
+  const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-replay`, security: pipeline.kafka });
   await talkingToKafka(brokers, 'creating topic', () =>
     ensureTopics(kafka, [{ topic, partitions: pipeline.topics.partitions }]),
   );

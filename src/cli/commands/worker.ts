@@ -25,7 +25,12 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
   const brokers = existingBrokers(opts.brokers, pipeline.kafka.brokers);
   const shutdown = waitForShutdown((sig) => log.info(`${sig}: stopping`));
   try {
-    const kafka = createKafka({ brokers, clientId: `${pipeline.kafka.clientId}-worker`, log });
+    const kafka = createKafka({
+      brokers,
+      clientId: `${pipeline.kafka.clientId}-worker`,
+      log,
+      security: pipeline.kafka,
+    });
     await talkingToKafka(brokers, 'creating topics', () => ensureTopics(kafka, pipelineTopics(pipeline), { log }));
     const worker = await talkingToKafka(brokers, 'starting the worker', () =>
       startDetectWorker({ kafka, pipeline, log }),

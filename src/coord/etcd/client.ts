@@ -14,6 +14,7 @@ import {
 } from 'cockatiel';
 import { Etcd3, GRPCUnavailableError, isRecoverableError } from 'etcd3';
 import { CoordClosedError, CoordUnavailableError } from '../errors.js';
+import { type EtcdSecurity, etcdSecurityOptions } from './security.js';
 
 /** Errors after which the same call may succeed (another member, a new raft leader, a reconnect). */
 export function isTransientEtcdError(err: unknown): boolean {
@@ -36,6 +37,8 @@ export interface EtcdCallsOptions {
   attempts: number;
   /** Called after every successful call: proof that etcd (with quorum) answered. */
   onContact?: () => void;
+  /** TLS and user auth (read from files and the environment here) */
+  security?: EtcdSecurity;
 }
 
 /**
@@ -51,6 +54,7 @@ export class EtcdCalls {
   constructor(private readonly opts: EtcdCallsOptions) {
     this.client = new Etcd3({
       hosts: opts.endpoints,
+      ...etcdSecurityOptions(opts.security, opts.endpoints),
       dialTimeout: opts.callTimeoutMs,
       defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: new Date(Date.now() + opts.callTimeoutMs) }),
       faultHandling: {

@@ -9,6 +9,7 @@ import { type CandidateKey, DeleteWatch, electionLeader, predecessor, putCandida
 import { revokeLease } from './lease.js';
 import { promoteInEtcd, readEntry } from './registry.js';
 import { SafeModeMonitor } from './safe-mode.js';
+import type { EtcdAuthConfig, EtcdTlsConfig } from './security.js';
 import { Session } from './session.js';
 
 /** Settings of the etcd backend (validated and defaulted from CoordinatorConfig in ../config.ts by createCoordinator). */
@@ -29,6 +30,9 @@ export interface EtcdCoordinatorSettings {
   /** While waiting in the queue, re-read the predecessor this often even if its delete watch is silent. */
   recheckMs: number;
   log: (m: string) => void;
+  /** TLS and user auth (etcd/security.ts) */
+  tls?: EtcdTlsConfig | undefined;
+  auth?: EtcdAuthConfig | undefined;
 }
 
 type Stop = { stopped: boolean; wake: () => void; woken: Promise<void> };
@@ -89,6 +93,7 @@ export class EtcdCoordinator implements Coordinator {
       callTimeoutMs: s.callTimeoutMs,
       attempts: s.callAttempts,
       onContact: () => this.monitor.contact(),
+      security: { tls: s.tls, auth: s.auth },
     });
     this.monitor.start();
   }
