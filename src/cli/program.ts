@@ -68,6 +68,20 @@ export function buildProgram(): Command {
     .action(async (opts) => (await import('./commands/worker.js')).runWorker(opts));
 
   program
+    .command('heal')
+    .description(
+      'run a heal engine: anomalies and predictions in, actions and outcomes out (several with etcd: only the leader acts)',
+    )
+    .option('-p, --pipeline <file>', 'pipeline YAML with a heal: section')
+    .option('--brokers <list>', BROKERS_HELP)
+    .option(
+      '--id <id>',
+      'engine id (its consumer group and etcd candidacy; default heal-<host> or a unique id on etcd)',
+    )
+    .option('--etcd <endpoints>', 'etcd client URLs for leader election (default: the pipeline coordinator: section)')
+    .action(async (opts) => (await import('./commands/heal.js')).runHeal(opts));
+
+  program
     .command('backtest')
     .description(
       'run a pipeline over stored history (file or topic) with the live code: what it would have flagged, and with --events the difference from what happened',
@@ -100,10 +114,16 @@ export function buildProgram(): Command {
     .description(
       'train a model (autoencoder or fault predictor) from history; prints the evaluation on the held-out tail',
     )
-    .option('--samples <file>', 'metrics history: CSV or JSONL of MetricPoints')
-    .option('--faults <file>', 'fault samples: JSONL of {source, start, end, type, severity}')
+    .option(
+      '--samples <file>',
+      'metrics history: CSV or JSONL of MetricPoints, or kafka:<topic> (read from the earliest offset to the high-water mark)',
+    )
+    .option(
+      '--faults <file>',
+      'fault samples: JSONL of {source, start, end, type, severity}, or kafka:<topic>[,<topic>] (labels and/or outcomes)',
+    )
     .option('--synthetic <seed>', 'train on generated samples (seeded) instead of --samples/--faults')
-    .requiredOption('--model <kind>', 'autoencoder | predictor')
+    .requiredOption('--model <kind>', 'autoencoder | predictor | forecaster')
     .option('--horizon <duration>', 'predict faults this far ahead, e.g. 30m (default 30m; synthetic: 15m)')
     .option('--name <name>', 'registry name (default: the model kind)')
     .option('--epochs <n>', 'maximum epochs (early stopping may end sooner)')
@@ -114,10 +134,39 @@ export function buildProgram(): Command {
     .option('--source <name>', SOURCE_HELP)
     .option('--metric <name>', METRIC_HELP)
     .option('--no-save', 'evaluate only; do not write to the registry')
+    .option('--promote', 'serve the new version (write promoted.json) once saved')
+    .option('--brokers <list>', `with kafka: samples: ${BROKERS_HELP}`)
     .option('--no-progress', 'no progress bar')
     .option('--json', 'print the result as JSON')
     .action(async (opts) => {
       await (await import('./commands/train.js')).runTrain(opts);
+    });
+
+  program
+    .command('retrain')
+    .description(
+      'train a challenger with the new labels (operator labels, verified outcomes), compare it with the served version on the same held-out tail, promote it only when not worse',
+    )
+    .requiredOption('--model <name>', 'registry name of the model')
+    .option(
+      '--labels <spec>',
+      'new labels: kafka:<topic>[,<topic>] or JSONL files, comma-separated (default kafka:faultline.labels,faultline.outcomes)',
+    )
+    .option(
+      '--samples <spec>',
+      "metrics history: a file, synthetic:<seed> or kafka:<topic> (default: the served version's)",
+    )
+    .option('--faults <file>', "fault samples known before (default: the served version's)")
+    .option('--tolerance <x>', 'promote when PR-AUC and event F1 are at most this much lower (default 0)')
+    .option('--epochs <n>', 'maximum epochs of the challenger')
+    .option('--batch-size <n>', 'training batch size')
+    .option('--seed <n>', "seed (default: the served version's)")
+    .option('--models-dir <dir>', 'model registry folder (default models)')
+    .option('--brokers <list>', BROKERS_HELP)
+    .option('--no-progress', 'no line per epoch')
+    .option('--json', 'print the report as JSON')
+    .action(async (opts) => {
+      await (await import('./commands/retrain.js')).runRetrain(opts);
     });
 
   program

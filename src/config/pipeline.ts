@@ -2,8 +2,14 @@ import { z } from 'zod';
 import { ApiKeyConfig } from '../api/keys.js';
 import { CorsConfig, RateLimitConfig } from '../api/security.js';
 import { TOPICS } from '../contracts/topics.js';
-import { DetectorConfig } from '../detect/config.js';
+import { CoordinatorConfig } from '../coord/config.js';
+import { DetectorConfig, HoldConfig } from '../detect/config.js';
 import { HealConfig } from '../heal/config.js';
+import { HealerConfig } from '../heal/service/config.js';
+import { ModelsConfig } from '../predict/config.js';
+import { RemoteWriteConfig } from '../prometheus/config.js';
+import { ScrapeConfig } from '../scrape/config.js';
+import { KafkaSaslConfig, KafkaSslConfig } from '../transport/kafka-security.js';
 import { Duration } from './duration.js';
 
 /** An alarm rule turns scores into anomaly events (Alertmanager-style: detectors score, rules decide). */
@@ -32,6 +38,10 @@ export const PipelineConfig = z
         clientId: z.string().default('faultline'),
         /** empty → KAFKA_BROKERS, else the local broker started by infra/ */
         brokers: z.array(z.string()).default([]),
+        /** TLS to the brokers: `true` (system CAs) or `{ ca, cert, key, rejectUnauthorized }` (PEM file paths) */
+        ssl: KafkaSslConfig.optional(),
+        /** SASL: `{ mechanism: plain|scram-sha-256|scram-sha-512, username, passwordEnv }` (the password from that env variable) */
+        sasl: KafkaSaslConfig.optional(),
       })
       .strict()
       .prefault({}),
@@ -42,6 +52,10 @@ export const PipelineConfig = z
         scores: z.string().default(TOPICS.scores),
         anomalies: z.string().default(TOPICS.anomalies),
         dlq: z.string().default(TOPICS.dlq),
+        /** heal service topics (unset: faultline.predictions, faultline.actions, faultline.outcomes) */
+        predictions: z.string().optional(),
+        actions: z.string().optional(),
+        outcomes: z.string().optional(),
       })
       .strict()
       .prefault({}),
@@ -61,6 +75,8 @@ export const PipelineConfig = z
       .object({
         /** how detector scores combine into one score on the common scale */
         combine: z.enum(['max', 'mean', 'second']).default('max'),
+        /** after a combined score >= level, hold repeats within `points` points at 0 (0 = off) */
+        hold: HoldConfig.prefault({}),
       })
       .strict()
       .prefault({}),
@@ -82,6 +98,16 @@ export const PipelineConfig = z
       .prefault({}),
     /** self-healing: classification rules, dependency graph, strategies, safety gates, actuators (src/heal/config.ts) */
     heal: HealConfig.optional(),
+    /** trained models served by the predict worker (src/predict/config.ts; unset: the defaults) */
+    models: ModelsConfig.prefault({}),
+    /** Prometheus remote-write receiver, POST /api/v1/write (src/prometheus/config.ts) */
+    remoteWrite: RemoteWriteConfig.prefault({}),
+    /** pull scraper for Prometheus exporters; absent = off (src/scrape/config.ts) */
+    scrape: ScrapeConfig.optional(),
+    /** who may act: the embedded coordinator (one heal engine, the default) or etcd (2-3 engines, leader election) */
+    coordinator: CoordinatorConfig.optional(),
+    /** the heal engine as a Kafka process (src/heal/service/config.ts; unset: the defaults) */
+    healer: HealerConfig.optional(),
   })
   .strict();
 export type PipelineConfig = z.output<typeof PipelineConfig>;

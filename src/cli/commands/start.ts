@@ -1,18 +1,30 @@
 import { ensureKafka } from '../../../infra/kafka/broker.js';
 import { startViewFeed } from '../../api/feed.js';
+import { createHealRecords, type HealDeps } from '../../api/heal.js';
 import { createKafkaHealth } from '../../api/health.js';
+import { producerLabelSink } from '../../api/routes/labels.js';
 import { checkAccess, resolveApiKeys } from '../../api/security.js';
 import { buildApi } from '../../api/server.js';
+import { producerSink } from '../../api/sink.js';
 import { createViews } from '../../api/views.js';
+import { TOPICS } from '../../contracts/topics.js';
 import { createSeriesScorer } from '../../detect/index.js';
+import { healerOf } from '../../heal/service/config.js';
+import { startRemoteHeal } from '../../heal/service/remote.js';
+import { type HealService, startHealService } from '../../heal/service/service.js';
 import {
   createMetrics,
+  instrumentCoordinator,
+  instrumentHeal,
   instrumentKafka,
   instrumentModels,
   instrumentViews,
   instrumentWorkers,
   timedScorer,
 } from '../../metrics/index.js';
+import { instrumentSupervisor } from '../../metrics/supervisor.js';
+import { startPredictWorker } from '../../predict/predict-worker.js';
+import { startScraper } from '../../scrape/scraper.js';
 import { startDemo } from '../../sim/demo.js';
 import { startWorkerSupervisor, untilShutdownOrGaveUp } from '../../supervise/start-workers.js';
 import { ensureTopics } from '../../transport/admin.js';
@@ -118,7 +130,7 @@ export async function runStart(opts: StartOptions): Promise<void> {
       say(`Kafka: local broker ready at ${brokers.join(',')}${broker.logFile ? ` (log: ${broker.logFile})` : ''}`);
     }
 
-    const kafka = createKafka({ brokers, clientId: pipeline.kafka.clientId, log });
+    const kafka = createKafka({ brokers, clientId: pipeline.kafka.clientId, log, security: pipeline.kafka });
     const kafkaStep = <T>(what: string, fn: () => Promise<T>) => step(() => talkingToKafka(brokers, what, fn));
     await kafkaStep('creating topics', () => ensureTopics(kafka, pipelineTopics(pipeline), { log }));
     const producer = createProducer(kafka, { log });
@@ -133,7 +145,11 @@ export async function runStart(opts: StartOptions): Promise<void> {
     const feed = await kafkaStep('starting the API views', () =>
       startViewFeed({
         kafka,
-        topics: { anomalies: pipeline.topics.anomalies, scores: pipeline.topics.scores },
+        topics: {
+          anomalies: pipeline.topics.anomalies,
+          scores: pipeline.topics.scores,
+          predictions: pipeline.topics.predictions ?? TOPICS.predictions,
+        },
         views,
         log: log.child('views'),
       }),
@@ -143,13 +159,86 @@ export async function runStart(opts: StartOptions): Promise<void> {
     instrumentViews(metrics, views, () => feed);
     // the registry module pulls in tfjs: loaded at the first scrape, not at start-up
     instrumentModels(metrics, async () => (await import('../../ml/registry.js')).listModels('models'));
+
+    // --workers N: detect workers and heal engines as supervised processes
+    const etcd = pipeline.coordinator?.backend === 'etcd';
+    let healEngines = 0;
+    if (pipeline.heal && opts.workers !== undefined) {
+      healEngines = healerOf(pipeline).engines ?? (etcd ? 2 : 1);
+      if (!etcd && healEngines > 1) {
+        say(`heal: ${healEngines} engines need the etcd coordinator (only the leader may act); running 1`);
+        healEngines = 1;
+      }
+    }
+    const supervised =
+      opts.workers === undefined
+        ? undefined
+        : await step(async () =>
+            startWorkerSupervisor({
+              workers: opts.workers as string,
+              pipelineFile: file,
+              brokers,
+              say,
+              ...(healEngines > 0 ? { heal: { count: healEngines } } : {}),
+            }),
+          );
+    if (supervised) parts.push({ name: 'supervised processes', stop: () => supervised.stop() });
+    instrumentSupervisor(metrics, () => supervised);
+
+    // the heal engine: in this process (the API drives its approvals), or read back from the actions
+    // topic when the engines are supervised processes (approvals go to them through that topic)
+    let healDeps: HealDeps | undefined;
+    let healService: HealService | undefined;
+    if (pipeline.heal && !supervised) {
+      const records = createHealRecords();
+      const healMetrics = instrumentHeal(metrics, () => healService?.engine);
+      healService = await kafkaStep('starting the heal engine', () =>
+        startHealService({
+          kafka,
+          pipeline,
+          log: log.child('heal'),
+          onRecord: (r) => {
+            records.publish(r);
+            healMetrics.onRecord(r);
+          },
+        }),
+      );
+      const hs = healService;
+      if (hs) {
+        parts.push({ name: 'heal engine', stop: () => hs.stop() });
+        instrumentCoordinator(metrics, () => hs.coordinator);
+        healDeps = { engine: hs.api, records, coordinator: hs.coordinator };
+        say(`heal: engine ${hs.id} (${hs.coordinator.backend} coordinator) on ${healerOf(pipeline).groupId}.${hs.id}`);
+      }
+    } else if (pipeline.heal && supervised) {
+      const remote = await kafkaStep('reading the heal engines’ actions', () =>
+        startRemoteHeal({ kafka, pipeline, producer, log: log.child('heal') }),
+      );
+      if (remote) {
+        parts.push({ name: 'actions feed', stop: () => remote.stop() });
+        healDeps = { engine: remote.engine, records: remote.records };
+      }
+    }
+
+    // trained models (pipeline `models:`; the shipped default predictor out of the box): one predict
+    // worker in this process, hot-swapping new or promoted versions from the registry
+    const predict = await kafkaStep('starting the predict worker', () =>
+      startPredictWorker({ kafka, pipeline, log: log.child('predict') }),
+    );
+    if (predict) parts.push({ name: 'predict worker', stop: () => predict.stop() });
+
     const app = await step(() =>
       buildApi({
         config: pipeline.api,
-        sink: { sendPoints: (points) => producer.sendPoints(pipeline.topics.metrics, points) },
+        sink: producerSink(producer, pipeline.topics.metrics),
         views,
         health: health.check,
         metrics,
+        ...(healDeps ? { heal: healDeps } : {}),
+        ...(supervised ? { supervisor: supervised } : {}),
+        models: { modelsDir: pipeline.models.dir, kafka, backend: () => predict?.stats().backend ?? null },
+        labels: producerLabelSink(producer, TOPICS.labels),
+        remoteWrite: pipeline.remoteWrite,
       }),
     );
     if (app) {
@@ -164,13 +253,6 @@ export async function runStart(opts: StartOptions): Promise<void> {
     if (feed) parts.push({ name: 'view feed', stop: () => feed.stop() });
 
     const scorer = timedScorer(createSeriesScorer(pipeline), metrics);
-    const supervised =
-      opts.workers === undefined
-        ? undefined
-        : await step(async () =>
-            startWorkerSupervisor({ workers: opts.workers as string, pipelineFile: file, brokers, say }),
-          );
-    if (supervised) parts.push({ name: 'detect worker processes', stop: () => supervised.stop() });
     const worker = supervised
       ? undefined
       : await kafkaStep('starting the detect worker', () =>
@@ -188,6 +270,16 @@ export async function runStart(opts: StartOptions): Promise<void> {
     });
     parts.push({ name: 'metrics', stop: () => kafkaMetrics.close() });
 
+    if (pipeline.scrape && !stopping) {
+      const scraper = startScraper({
+        config: pipeline.scrape,
+        sink: producerSink(producer, pipeline.topics.metrics),
+        log: log.child('scrape'),
+      });
+      parts.push({ name: 'scraper', stop: () => scraper.stop() });
+      say(`scrape: ${pipeline.scrape.targets.length} Prometheus exporter(s) every ${pipeline.scrape.interval} ms`);
+    }
+
     if (app && !stopping) {
       await app.listen({ host: pipeline.api.host, port: pipeline.api.port });
       const addr = app.server.address();
@@ -200,8 +292,12 @@ export async function runStart(opts: StartOptions): Promise<void> {
       say(`  metrics:   ${base}/metrics`);
       say(`  anomalies: ${base}/v1/anomalies`);
       say(`  series:    ${base}/v1/series`);
+      if (healDeps) say(`  actions:   ${base}/v1/actions   (approvals: POST ${base}/v1/actions/<id>/approve)`);
+      if (supervised) say(`  processes: ${base}/v1/supervisor`);
       say(`  API docs:  ${base}/docs`);
-      say(`  ingest:    POST ${base}/v1/metrics`);
+      say(`  ingest:    POST ${base}/v1/metrics   (Prometheus remote_write: ${base}/api/v1/write)`);
+      if (predict)
+        say(`  models:    ${base}/v1/models   predictions: ${base}/v1/predictions   labels: POST ${base}/v1/labels`);
       say(
         `  brokers:   ${brokers.join(',')}   (other terminals: KAFKA_BROKERS=${brokers.join(',')} npm run faultline -- replay <file>)`,
       );

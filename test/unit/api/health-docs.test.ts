@@ -105,12 +105,14 @@ describe('OpenAPI', () => {
     await SwaggerParser.validate(structuredClone(doc));
     expect(Object.keys(doc.paths).sort()).toEqual(
       [
+        '/api/v1/write',
         '/healthz',
         '/metrics',
         '/openapi.json',
         '/readyz',
         '/v1/anomalies',
         '/v1/metrics',
+        '/v1/predictions',
         '/v1/series',
         '/v1/series/{source}/{metric}',
         '/v1/stream',
